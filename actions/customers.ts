@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { defineAction, defineListAction, defineSearchAction } from '../connector/action';
+import {
+  address,
+  clearableFields,
+  createdRange,
+  email,
+  expand,
+  idempotencyKey,
+  metadata,
+  metadataUpdate,
+  optionalFields,
+  shipping,
+  stripeId,
+} from '../schemas/common';
+
+const group = 'customers';
+const customerId = stripeId(['cus'], 'customer');
+/** Where Stripe can take a card or bank account from: a token, a source, or a saved card. */
+const source = z
+  .string()
+  .regex(/^(tok|src|card|ba|btok)_[A-Za-z0-9_]+$/, 'expected a token or source id (tok_..., src_..., card_...)')
+  .describe('A payment source to save as the default: a token such as tok_visa, or a source/card id.');
+
+const invoiceSettings = z
+  .object({
+    default_payment_method: stripeId(['pm'], 'payment method').nullable().optional(),
+    footer: z.string().max(5000).nullable().optional(),
+    custom_fields: z
+      .array(z.object({ name: z.string().min(1).max(40), value: z.string().min(1).max(140) }).strict())
+      .max(4)
+      .nullable()
+      .optional(),
+  })
+  .strict()
+  .describe('Defaults for invoices sent to this customer.');
+
+const taxExempt = z.enum(['none', 'exempt', 'reverse']).describe('The customer\'s tax exemption status.');
+
+/** Fields shared by create and update; on update each may also be null to clear it. */
+const customerFields = {
+  name: z.string().max(256).describe('Full name or business name.'),
+  email: email.describe('Email address.'),
+  phone: z.string().max(20).describe('Phone number.'),
+  description: z.string().max(350).describe('An internal note, shown in the Dashboard.'),
+  address: address.describe('Billing address.'),
+  shipping: shipping.describe('Shipping name and address.'),
+  preferred_locales: z.array(z.string().min(2).max(10)).max(10).describe('Preferred languages, most preferred first, e.g. ["en", "fr"].'),
+  invoice_prefix: z.string().regex(/^[A-Z0-9]{3,12}$/, 'expected 3-12 uppercase letters or digits').describe('Prefix of the customer\'s invoice numbers.'),
+  balance: z.number().int().describe('Balance in the smallest currency unit applied to the next invoice (negative = credit).'),
+  next_invoice_sequence: z.number().int().min(1).describe('The sequence number of the customer\'s next invoice.'),
+  tax_exempt: taxExempt,
+};
+
+export const createCustomer = defineAction({
+  key: 'create_customer',
+  title: 'Create customer',
+  description: 'Creates a customer. Every field is optional; pass source (e.g. tok_visa) to save a default card. Returns the customer.',
+  group,
+  method: 'POST',
+  path: '/v1/customers',
+  input: z
+    .object({
+      ...optionalFields(customerFields),
+      metadata: metadata.optional(),
+      invoice_settings: invoiceSettings.optional(),
+      payment_method: stripeId(['pm'], 'payment method').optional().describe('A payment method to attach to the new customer.'),
+      source: source.optional(),
+      test_clock: stripeId(['clock'], 'test clock').optional(),
+      idempotency_key: idempotencyKey,
+      expand,
+    })
+    .strict(),
+});
+
+export const retrieveCustomer = defineAction({
+  key: 'retrieve_customer',
+  title: 'Retrieve customer',
+  description: 'Retrieves a customer by id. A deleted customer comes back as { id, object, deleted: true }.',
+  group,
+  method: 'GET',
+  path: '/v1/customers/{customer_id}',
+  input: z.object({ customer_id: customerId, expand }).strict(),
+});
+
+export const updateCustomer = defineAction({
+  key: 'update_customer',
+  title: 'Update customer',
+  description: 'Updates the fields you pass and leaves the rest; null clears a field. Metadata merges. Returns the customer.',
+  group,
+  method: 'POST',
+  path: '/v1/customers/{customer_id}',
+  input: z
+    .object({
+      customer_id: customerId,
+      ...clearableFields(customerFields),
+      metadata: metadataUpdate.optional(),
+      invoice_settings: invoiceSettings.optional(),
+      source: source.optional(),
+      default_source: z.string().regex(/^(card|src|ba)_[A-Za-z0-9_]+$/, 'expected a card, source or bank account id').optional()
+        .describe('One of the customer\'s saved sources to make the default.'),
+      expand,
+    })
+    .strict(),
+});
+
+export const deleteCustomer = defineAction({
+  key: 'delete_customer',
+  title: 'Delete customer',
+  description: 'Permanently deletes a customer and cancels their active subscriptions. Returns { id, object, deleted: true }.',
+  group,
+  method: 'DELETE',
+  path: '/v1/customers/{customer_id}',
+  input: z.object({ customer_id: customerId }).strict(),
+});
+
+export const listCustomers = defineListAction({
+  key: 'list_customers',
+  title: 'List customers',
+  description: 'Lists customers, newest first, optionally by exact email or creation time. Returns { data, has_more }.',
+  group,
+  path: '/v1/customers',
+  filters: {
+    email: z.string().max(512).optional().describe('Only customers with exactly this email (case-sensitive).'),
+    created: createdRange,
+    test_clock: stripeId(['clock'], 'test clock').optional(),
+  },
+});
+
+export const searchCustomers = defineSearchAction({
+  key: 'search_customers',
+  title: 'Search customers',
+  description:
+    'Searches customers with Stripe\'s search language. Results can lag new writes by about a minute. Returns { data, has_more, next_page }.',
+  group,
+  path: '/v1/customers/search',
+  queryHelp:
+    "Stripe search query over email, name, phone, created and metadata, e.g. email:'jane@example.com', name~'jan', metadata['plan']:'pro' AND created>1700000000.",
+});
+
+export const customerActions = [createCustomer, retrieveCustomer, updateCustomer, deleteCustomer, listCustomers, searchCustomers];

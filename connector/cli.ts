@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { StripeClient } from './client';
+import { StripeError, StripeInputValidationError, maskSecrets } from './errors';
+import { createLogger } from './logger';
+import { renderManifest } from './manifest';
+import { executeAction, parseActionInput } from './action';
+import { getAction, listActions } from './registry';
+import { closeTransport } from './transport';
+
+const USAGE = `Usage: stripe-connector <command>
+
+  manifest [--write FILE | --check FILE]   print the manifest (or write it, or fail if FILE differs)
+  actions                                  list action keys and titles
+  run <action_key> --input '<json>'        run one action (or --input-file FILE)
+
+Connection from the environment: STRIPE_SECRET_KEY (required for run), STRIPE_ACCOUNT,
+STRIPE_API_VERSION, STRIPE_API_BASE. LOG_LEVEL (default warn) sets request logging on stderr.
+Exit codes: 0 ok, 2 invalid input, 1 any other failure.`;
+
+/** A failure the CLI reports as `{"error": ...}` on stderr. */
+function reportError(error: unknown): number {
+  const body =
+    error instanceof StripeError
+      ? error.toJSON()
+      : { name: 'Error', type: 'cli_error', message: maskSecrets(error instanceof Error ? error.message : String(error)) };
+  process.stderr.write(`${JSON.stringify({ error: body })}\n`);
+  return error instanceof StripeInputValidationError ? 2 : 1;
+}
+
+function inputError(field: string, message: string): StripeInputValidationError {
+  return new StripeInputValidationError('Invalid command line', [{ field, message }]);
+}
+
+function readInput(values: { input?: string; 'input-file'?: string }): unknown {
+  if (values.input !== undefined && values['input-file'] !== undefined) throw inputError('input', 'give --input or --input-file, not both');
+  const text = values['input-file'] !== undefined ? readFileSync(values['input-file'], 'utf8') : (values.input ?? '{}');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw inputError('input', `not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function clientFromEnv(): StripeClient {
+  const secretKey = process.env.STRIPE_SECRET_KEY;
+  if (!secretKey) throw inputError('STRIPE_SECRET_KEY', 'set it to a Stripe secret key (sk_test_...) or restricted key (rk_...)');
+  return new StripeClient(
+    {
+      secret_key: secretKey,
+      stripe_account: process.env.STRIPE_ACCOUNT || undefined,
+      api_version: process.env.STRIPE_API_VERSION || undefined,
+    },
+    { logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }) },
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'manifest': {
+      const { values } = parseArgs({ args: rest, options: { write: { type: 'string' }, check: { type: 'string' } } });
+      const text = renderManifest();
+      if (values.write) {
+        writeFileSync(values.write, text);
+        process.stderr.write(`wrote ${values.write}\n`);
+      } else if (values.check) {
+        if (readFileSync(values.check, 'utf8') !== text) {
+          process.stderr.write(`${values.check} is out of date with the code: run npm run manifest\n`);
+          return 1;
+        }
+      } else {
+        process.stdout.write(text);
+      }
+      return 0;
+    }
+    case 'actions': {
+      for (const action of listActions()) process.stdout.write(`${action.key}\t${action.title}\n`);
+      return 0;
+    }
+    case 'run': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { input: { type: 'string' }, 'input-file': { type: 'string' } },
+      });
+      const key = positionals[0];
+      if (!key || positionals.length > 1) throw inputError('action', 'give exactly one action key: stripe-connector run <action_key>');
+      const action = getAction(key);
+      const input = readInput(values);
+      // Input problems are reported before connection problems: they are the ones the user just typed.
+      parseActionInput(action, input);
+      const result = await executeAction(action, input, { client: clientFromEnv() });
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw inputError('command', `unknown command ${JSON.stringify(command)}\n${USAGE}`);
+  }
+}
+
+function isArgumentError(error: unknown): error is Error {
+  return String((error as { code?: unknown })?.code ?? '').startsWith('ERR_PARSE_ARGS');
+}
+
+main(process.argv.slice(2))
+  .catch((error: unknown) => reportError(isArgumentError(error) ? inputError('arguments', error.message) : error))
+  .then(async (code) => {
+    await closeTransport();
+    process.exitCode = code;
+  });

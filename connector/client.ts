@@ -1,0 +1,334 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection, resolveApiBase, type ConnectionConfig } from './connection';
+import { encodeStripeForm } from './encoding';
+import {
+  StripeAPIError,
+  StripeConnectionError,
+  StripeError,
+  StripeInputValidationError,
+  errorFromResponse,
+} from './errors';
+import { silentLogger, type Logger } from './logger';
+import { DEFAULT_RETRY_OPTIONS, isRetryable, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry';
+import { http } from './transport';
+import { STRIPE_API_VERSION, USER_AGENT } from './version';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface StripeClientOptions extends Partial<RetryOptions> {
+  /** Origin the key is sent to. Default env `STRIPE_API_BASE`, else https://api.stripe.com. */
+  apiBase?: string;
+  /** Per-attempt timeout. Default 80 000 ms (stripe-node's). */
+  timeoutMs?: number;
+  /** Request lines go here (info: each request; warn: each retry). Default: silent. */
+  logger?: Logger;
+}
+
+export interface StripeRequest {
+  method: HttpMethod;
+  /** An API path such as `/v1/customers/cus_123`; never a URL. */
+  path: string;
+  /** Query (GET, DELETE) or form body (POST), Stripe-encoded. */
+  params?: Record<string, unknown>;
+  /** POST only: sent as Idempotency-Key; generated (UUIDv4) when absent. Every retry reuses it. */
+  idempotencyKey?: string;
+}
+
+export interface StripeResponse<T> {
+  body: T;
+  statusCode: number;
+  requestId?: string;
+  idempotencyKey?: string;
+  /** Stripe answered from its idempotency record (the request had already been executed). */
+  replayed: boolean;
+  retries: number;
+}
+
+export interface StripeList<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  url?: string;
+}
+
+export interface StripeSearchResult<T> {
+  object: 'search_result';
+  data: T[];
+  has_more: boolean;
+  next_page: string | null;
+  url?: string;
+}
+
+/** What a walk over pages collected: at most the cap, and whether anything was left. */
+export interface CollectedPage<T> {
+  data: T[];
+  has_more: boolean;
+}
+
+export interface WalkOptions {
+  /** Stop after this many items. Default: no cap. */
+  maxItems?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 80_000;
+const DEFAULT_PAGE_SIZE = 100;
+const API_PATH = /^\/v[12](\/[A-Za-z0-9_.-]+)+$/;
+
+/**
+ * Refuses anything but a plain Stripe API path, so no input can turn a request into one for another
+ * host or another endpoint: no scheme, no host, no `..`, no `//`, no percent-escapes.
+ */
+export function assertApiPath(path: string): void {
+  const segments = path.split('/').slice(1);
+  if (!API_PATH.test(path) || segments.some((s) => s === '.' || s === '..')) {
+    throw new StripeInputValidationError('Refused request path', [
+      { field: 'path', message: `${JSON.stringify(path)} is not a Stripe API path such as /v1/customers` },
+    ]);
+  }
+}
+
+interface ObjectWithId {
+  id: string;
+}
+
+export class StripeClient {
+  readonly connection: Connection;
+  readonly apiBase: string;
+  readonly timeoutMs: number;
+  readonly retry: RetryOptions;
+  readonly logger: Logger;
+
+  constructor(connection: Connection | ConnectionConfig, options: StripeClientOptions = {}) {
+    this.connection = connection instanceof Connection ? connection : new Connection(connection);
+    this.apiBase = resolveApiBase(options.apiBase);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.retry = {
+      maxRetries: options.maxRetries ?? DEFAULT_RETRY_OPTIONS.maxRetries,
+      initialRetryDelayMs: options.initialRetryDelayMs ?? DEFAULT_RETRY_OPTIONS.initialRetryDelayMs,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_RETRY_OPTIONS.maxRetryDelayMs,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_RETRY_OPTIONS.maxRetryAfterMs,
+    };
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get mode(): 'test' | 'live' {
+    return this.connection.mode;
+  }
+
+  /** Sends one request, retrying what is safe to retry; returns Stripe's JSON or throws a StripeError. */
+  async request<T = unknown>(request: StripeRequest): Promise<StripeResponse<T>> {
+    assertApiPath(request.path);
+    const encoded = encodeStripeForm(request.params);
+    const isPost = request.method === 'POST';
+    const idempotencyKey = isPost ? (request.idempotencyKey ?? randomUUID()) : undefined;
+    const headers: Record<string, string> = {
+      Authorization: this.connection.authorizationHeader(),
+      Accept: 'application/json',
+      'User-Agent': USER_AGENT,
+      'Stripe-Version': this.connection.apiVersion ?? STRIPE_API_VERSION,
+    };
+    if (this.connection.stripeAccount) headers['Stripe-Account'] = this.connection.stripeAccount;
+    if (isPost) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      headers['Idempotency-Key'] = idempotencyKey!;
+    }
+    const url = this.apiBase + request.path + (!isPost && encoded ? `?${encoded}` : '');
+    const logFields = {
+      method: request.method,
+      path: request.path,
+      stripe_account: this.connection.stripeAccount,
+      idempotency_key: idempotencyKey,
+    };
+
+    const started = performance.now();
+    for (let retries = 0; ; retries++) {
+      let outcome: AttemptOutcome;
+      let status = 0;
+      let text = '';
+      let responseHeaders: Record<string, string> = {};
+      let networkError: unknown;
+      try {
+        const response = await http.request<string>({
+          method: request.method,
+          url,
+          headers,
+          data: isPost ? encoded : undefined,
+          timeout: this.timeoutMs,
+        });
+        status = response.status;
+        text = response.data;
+        responseHeaders = response.headers as Record<string, string>;
+        outcome = {
+          kind: 'response',
+          status,
+          shouldRetryHeader: responseHeaders['stripe-should-retry'],
+          retryAfterHeader: responseHeaders['retry-after'],
+        };
+      } catch (error) {
+        networkError = error;
+        outcome = { kind: 'network' };
+      }
+      const requestId = responseHeaders['request-id'];
+      const succeeded = outcome.kind === 'response' && status >= 200 && status < 300;
+      const retryable = !succeeded && isRetryable(outcome);
+
+      if (retryable && retries < this.retry.maxRetries) {
+        const delay = retryDelayMs(retries + 1, this.retry, outcome.kind === 'response' ? outcome.retryAfterHeader : undefined);
+        this.logger.warn(
+          { ...logFields, status: status || undefined, request_id: requestId, error: networkError ? describeNetworkError(networkError) : undefined, retry: retries + 1, delay_ms: Math.round(delay) },
+          'stripe request failed; retrying',
+        );
+        await sleep(delay);
+        continue;
+      }
+
+      const duration_ms = Math.round(performance.now() - started);
+      if (networkError) {
+        const error = new StripeConnectionError({
+          message: `Could not reach Stripe (${describeNetworkError(networkError)})${retries ? `; retried ${retries} times` : ''}`,
+          type: 'api_connection_error',
+          retryable: true,
+        });
+        this.logger.warn({ ...logFields, error: error.message, duration_ms, retries }, 'stripe request failed');
+        throw error;
+      }
+
+      const body = parseBody(text, status, requestId, retryable);
+      this.logger.info({ ...logFields, status, request_id: requestId, duration_ms, retries }, 'stripe request');
+      if (succeeded) {
+        return {
+          body: body as T,
+          statusCode: status,
+          requestId,
+          idempotencyKey,
+          replayed: responseHeaders['idempotent-replayed'] === 'true',
+          retries,
+        };
+      }
+      if (status >= 300 && status < 400) {
+        throw new StripeAPIError({
+          message: `Stripe answered with a redirect (HTTP ${status}); the connector never follows redirects`,
+          requestId,
+          statusCode: status,
+        });
+      }
+      throw errorFromResponse(status, body, requestId, retryable);
+    }
+  }
+
+  /** One page of a list endpoint. */
+  async list<T extends ObjectWithId>(path: string, params: Record<string, unknown> = {}): Promise<StripeList<T>> {
+    return (await this.request<StripeList<T>>({ method: 'GET', path, params })).body;
+  }
+
+  /** One page of a search endpoint (`query`, `limit`, `page`). */
+  async search<T>(path: string, params: Record<string, unknown>): Promise<StripeSearchResult<T>> {
+    return (await this.request<StripeSearchResult<T>>({ method: 'GET', path, params })).body;
+  }
+
+  /**
+   * Every item of a list, fetched page by page as the caller consumes it. With `ending_before` the walk
+   * goes forward in time and yields oldest first; otherwise it goes back in time from `starting_after`
+   * (or from the newest), newest first. Pages are of `limit` (default 100).
+   */
+  async *listAll<T extends ObjectWithId>(path: string, params: Record<string, unknown> = {}, options: WalkOptions = {}): AsyncGenerator<T> {
+    yield* capItems(this.listPages<T>(path, params), options.maxItems);
+  }
+
+  /** Every item of a search, page by page (`next_page`), in Stripe's order. */
+  async *searchAll<T>(path: string, params: Record<string, unknown>, options: WalkOptions = {}): AsyncGenerator<T> {
+    yield* capItems(this.searchPages<T>(path, params), options.maxItems);
+  }
+
+  /** Walks a list like `listAll`, keeps at most `maxItems`, and says whether more were left. */
+  collectList<T extends ObjectWithId>(path: string, params: Record<string, unknown> = {}, options: WalkOptions = {}): Promise<CollectedPage<T>> {
+    return collect(this.listPages<T>(path, params), options.maxItems);
+  }
+
+  /** Walks a search like `searchAll`, keeps at most `maxItems`, and says whether more were left. */
+  collectSearch<T>(path: string, params: Record<string, unknown>, options: WalkOptions = {}): Promise<CollectedPage<T>> {
+    return collect(this.searchPages<T>(path, params), options.maxItems);
+  }
+
+  private async *listPages<T extends ObjectWithId>(path: string, params: Record<string, unknown>): AsyncGenerator<Page<T>> {
+    const forward = params.ending_before !== undefined && params.ending_before !== null;
+    if (forward && params.starting_after !== undefined && params.starting_after !== null) {
+      throw new StripeInputValidationError('Invalid pagination', [
+        { field: 'starting_after', message: 'starting_after and ending_before cannot be used together' },
+      ]);
+    }
+    const cursorParam = forward ? 'ending_before' : 'starting_after';
+    let cursor = params[cursorParam];
+    for (;;) {
+      const page = await this.list<T>(path, { ...params, limit: params.limit ?? DEFAULT_PAGE_SIZE, [cursorParam]: cursor });
+      // ending_before pages still come newest first: their newest id is the next cursor forward.
+      const edge = forward ? page.data[0] : page.data[page.data.length - 1];
+      const more = page.has_more && edge !== undefined;
+      yield { items: forward ? [...page.data].reverse() : page.data, more };
+      if (!more) return;
+      cursor = edge.id;
+    }
+  }
+
+  private async *searchPages<T>(path: string, params: Record<string, unknown>): AsyncGenerator<Page<T>> {
+    let page = params.page;
+    for (;;) {
+      const result = await this.search<T>(path, { ...params, limit: params.limit ?? DEFAULT_PAGE_SIZE, page });
+      const more = result.has_more && !!result.next_page;
+      yield { items: result.data, more };
+      if (!more) return;
+      page = result.next_page;
+    }
+  }
+}
+
+interface Page<T> {
+  items: T[];
+  /** Whether another page follows. */
+  more: boolean;
+}
+
+async function* capItems<T>(pages: AsyncGenerator<Page<T>>, maxItems = Number.POSITIVE_INFINITY): AsyncGenerator<T> {
+  let count = 0;
+  for await (const page of pages) {
+    for (const item of page.items) {
+      if (count >= maxItems) return;
+      count++;
+      yield item;
+    }
+  }
+}
+
+async function collect<T>(pages: AsyncGenerator<Page<T>>, maxItems = Number.POSITIVE_INFINITY): Promise<CollectedPage<T>> {
+  const data: T[] = [];
+  for await (const page of pages) {
+    const room = maxItems - data.length;
+    data.push(...page.items.slice(0, room));
+    if (page.items.length > room) return { data, has_more: true };
+    if (data.length >= maxItems) return { data, has_more: page.more };
+  }
+  return { data, has_more: false };
+}
+
+function parseBody(text: string, status: number, requestId: string | undefined, retryable: boolean): unknown {
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new StripeAPIError({
+      message: `Invalid JSON received from the Stripe API (HTTP ${status})`,
+      requestId,
+      statusCode: status,
+      retryable,
+    });
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  return [e.code, e.message].filter(Boolean).join(': ') || 'network error';
+}
+
+export { StripeError };

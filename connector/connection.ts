@@ -1,0 +1,72 @@
+import { isIP } from 'node:net';
+import { connectionSchema, type ConnectionConfig } from '../schemas/connection';
+import { StripeInputValidationError } from './errors';
+import { zodProblems } from './validation';
+
+export type { ConnectionConfig };
+export type StripeMode = 'test' | 'live';
+
+export const DEFAULT_API_BASE = 'https://api.stripe.com';
+
+/** A checked connection. The key lives in a private field so logging or serialising the object never shows it. */
+export class Connection {
+  readonly #secretKey: string;
+  readonly mode: StripeMode;
+  readonly restricted: boolean;
+  readonly stripeAccount?: string;
+  readonly apiVersion?: string;
+
+  constructor(config: ConnectionConfig) {
+    const parsed = connectionSchema.safeParse(config);
+    if (!parsed.success) throw new StripeInputValidationError('Invalid Stripe connection', zodProblems(parsed.error));
+    this.#secretKey = parsed.data.secret_key;
+    this.mode = this.#secretKey.includes('_live_') ? 'live' : 'test';
+    this.restricted = this.#secretKey.startsWith('rk_');
+    this.stripeAccount = parsed.data.stripe_account;
+    this.apiVersion = parsed.data.api_version;
+  }
+
+  /** The Authorization header value: HTTP Basic, key as username, empty password. */
+  authorizationHeader(): string {
+    return `Basic ${Buffer.from(`${this.#secretKey}:`).toString('base64')}`;
+  }
+
+  /** Whether `text` contains this connection's key (used to keep it out of anything we emit). */
+  leaksKey(text: string): boolean {
+    return text.includes(this.#secretKey);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { mode: this.mode, restricted: this.restricted, stripe_account: this.stripeAccount, api_version: this.apiVersion };
+  }
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '::1', '[::1]']);
+
+function isLoopback(hostname: string): boolean {
+  if (LOOPBACK_NAMES.has(hostname)) return true;
+  return isIP(hostname) === 4 && hostname.startsWith('127.');
+}
+
+/**
+ * The one origin the key may be sent to: https anywhere, plain http only on loopback (the emulator).
+ * A path, query, fragment or credentials in the base are refused rather than silently dropped.
+ */
+export function resolveApiBase(configured: string | undefined = process.env.STRIPE_API_BASE): string {
+  const raw = configured?.trim() || DEFAULT_API_BASE;
+  const refuse = (why: string): never => {
+    throw new StripeInputValidationError('Invalid Stripe API base URL', [{ field: 'api_base', message: why }]);
+  };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return refuse(`not a URL: ${JSON.stringify(raw)}`);
+  }
+  if (url.username || url.password) refuse('must not contain credentials');
+  if (url.search || url.hash) refuse('must not contain a query or fragment');
+  if (url.pathname !== '/') refuse('must be an origin only, such as https://api.stripe.com');
+  if (url.protocol === 'https:') return url.origin;
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return url.origin;
+  return refuse('must use https (plain http is allowed only on a loopback address such as 127.0.0.1)');
+}

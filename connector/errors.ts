@@ -1,0 +1,179 @@
+/**
+ * Errors as a small typed hierarchy, modelled on stripe-node's: one class per kind of failure a caller
+ * handles differently, each carrying Stripe's own fields plus the Request-Id and HTTP status.
+ */
+
+export interface StripeErrorFields {
+  message: string;
+  type?: string;
+  code?: string;
+  decline_code?: string;
+  param?: string;
+  doc_url?: string;
+  requestId?: string;
+  statusCode?: number;
+  retryable?: boolean;
+  /** Ids Stripe attaches to some errors (a declined charge, a payment intent). */
+  charge?: string;
+  payment_intent?: string;
+}
+
+/** The JSON form printed by the CLI and returned to hosts. */
+export interface StripeErrorJSON {
+  name: string;
+  type: string;
+  message: string;
+  code?: string;
+  decline_code?: string;
+  param?: string;
+  doc_url?: string;
+  request_id?: string;
+  status?: number;
+  retryable: boolean;
+  charge?: string;
+  payment_intent?: string;
+  fields?: FieldProblem[];
+}
+
+// A key-shaped string in a message is masked whatever its source (Stripe itself echoes the last four).
+const KEY_PATTERN = /\b(sk|rk|pk)_(test|live)_[A-Za-z0-9*]+/g;
+export function maskSecrets(text: string): string {
+  return text.replace(KEY_PATTERN, (_m, kind: string, mode: string) => `${kind}_${mode}_[redacted]`);
+}
+
+export class StripeError extends Error {
+  /** Stripe's error type (`card_error`, `invalid_request_error`, ...) or ours for errors raised before a request. */
+  readonly type: string;
+  readonly code?: string;
+  readonly decline_code?: string;
+  readonly param?: string;
+  readonly doc_url?: string;
+  readonly requestId?: string;
+  readonly statusCode?: number;
+  /** Whether sending the same request again may succeed (the client has already retried when it could). */
+  readonly retryable: boolean;
+  readonly charge?: string;
+  readonly payment_intent?: string;
+
+  constructor(fields: StripeErrorFields, defaultType = 'api_error') {
+    super(maskSecrets(fields.message));
+    this.name = new.target.name;
+    this.type = fields.type ?? defaultType;
+    this.code = fields.code;
+    this.decline_code = fields.decline_code;
+    this.param = fields.param;
+    this.doc_url = fields.doc_url;
+    this.requestId = fields.requestId;
+    this.statusCode = fields.statusCode;
+    this.retryable = fields.retryable ?? false;
+    this.charge = fields.charge;
+    this.payment_intent = fields.payment_intent;
+  }
+
+  toJSON(): StripeErrorJSON {
+    return dropUndefined({
+      name: this.name,
+      type: this.type,
+      message: this.message,
+      code: this.code,
+      decline_code: this.decline_code,
+      param: this.param,
+      doc_url: this.doc_url,
+      request_id: this.requestId,
+      status: this.statusCode,
+      retryable: this.retryable,
+      charge: this.charge,
+      payment_intent: this.payment_intent,
+    });
+  }
+}
+
+/** 401: the key is missing, wrong, expired or revoked. */
+export class StripeAuthenticationError extends StripeError {}
+/** 403: the (restricted) key may not do this. */
+export class StripePermissionError extends StripeError {}
+/** 402: the card was declined; `decline_code` says why. */
+export class StripeCardError extends StripeError {}
+/** 400/404: the request itself is wrong (a missing object, a bad parameter). */
+export class StripeInvalidRequestError extends StripeError {}
+/** 429: too many requests (or lock contention on one object). */
+export class StripeRateLimitError extends StripeError {}
+/** The idempotency key was reused with other parameters, or is in use by a concurrent request. */
+export class StripeIdempotencyError extends StripeError {}
+/** 5xx or an unreadable response: Stripe's side failed. */
+export class StripeAPIError extends StripeError {}
+/** No response: the network failed or the request timed out. */
+export class StripeConnectionError extends StripeError {}
+
+export interface FieldProblem {
+  /** Dotted path of the offending input field (`metadata.plan`, `items.0.price`), or the connection field. */
+  field: string;
+  message: string;
+}
+
+/** Bad input caught before any request is sent. */
+export class StripeInputValidationError extends StripeError {
+  readonly fields: FieldProblem[];
+
+  constructor(context: string, fields: FieldProblem[]) {
+    const detail = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+    super(
+      { message: `${context}: ${detail}`, param: fields[0]?.field, retryable: false },
+      'input_validation_error',
+    );
+    this.fields = fields;
+  }
+
+  override toJSON(): StripeErrorJSON {
+    return { ...super.toJSON(), fields: this.fields };
+  }
+}
+
+interface StripeErrorBody {
+  type?: string;
+  code?: string;
+  decline_code?: string;
+  param?: string;
+  message?: string;
+  doc_url?: string;
+  charge?: string;
+  payment_intent?: string | { id?: string };
+}
+
+/** Maps one Stripe error response to its class (by Stripe's `type` first, then by HTTP status). */
+export function errorFromResponse(
+  statusCode: number,
+  body: unknown,
+  requestId: string | undefined,
+  retryable: boolean,
+): StripeError {
+  const raw: StripeErrorBody =
+    body && typeof body === 'object' && 'error' in body && body.error && typeof body.error === 'object'
+      ? (body.error as StripeErrorBody)
+      : {};
+  const fields: StripeErrorFields = {
+    message: raw.message ?? `Stripe answered HTTP ${statusCode} without an error message`,
+    type: raw.type,
+    code: raw.code,
+    decline_code: raw.decline_code,
+    param: raw.param,
+    doc_url: raw.doc_url,
+    charge: raw.charge,
+    payment_intent: typeof raw.payment_intent === 'string' ? raw.payment_intent : raw.payment_intent?.id,
+    requestId,
+    statusCode,
+    retryable,
+  };
+  if (raw.type === 'idempotency_error') return new StripeIdempotencyError(fields);
+  if (statusCode === 401) return new StripeAuthenticationError(fields, 'authentication_error');
+  if (statusCode === 403) return new StripePermissionError(fields, 'permission_error');
+  if (statusCode === 429) return new StripeRateLimitError(fields, 'rate_limit_error');
+  if (raw.type === 'card_error' || statusCode === 402) return new StripeCardError(fields, 'card_error');
+  if (statusCode >= 500 || raw.type === 'api_error') return new StripeAPIError(fields);
+  if (statusCode >= 400) return new StripeInvalidRequestError(fields, 'invalid_request_error');
+  return new StripeAPIError({ ...fields, message: raw.message ?? `Unexpected HTTP ${statusCode} from Stripe` });
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

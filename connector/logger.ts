@@ -1,0 +1,47 @@
+import pino, { type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+/**
+ * Every path under which a key or an Authorization header could reach a log line. The client never
+ * logs either; this list is the second line of defence for hosts that log our objects themselves.
+ * (pino's `*` matches one level only, so the paths are spelled out.)
+ */
+export const REDACT_PATHS = [
+  'secret_key',
+  'secretKey',
+  'apiKey',
+  'api_key',
+  'authorization',
+  'Authorization',
+  'headers.authorization',
+  'headers.Authorization',
+  'connection.secret_key',
+  'config.secret_key',
+  'req.headers.authorization',
+  'request.headers.authorization',
+  'request.headers.Authorization',
+  'err.config.headers.Authorization',
+  'err.config.headers.authorization',
+];
+
+export interface LoggerOptions {
+  /** pino level; default `LOG_LEVEL` from the environment, else 'info'. */
+  level?: string;
+  /** Where lines go; default stderr, so a CLI's stdout stays pure JSON. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      name: 'stripe-connector',
+      level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    options.destination ?? pino.destination(2),
+  );
+}
+
+/** The default for library use: hosts pass their own logger to see request lines. */
+export const silentLogger: Logger = pino({ level: 'silent' });

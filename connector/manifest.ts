@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { connectionSchema } from '../schemas/connection';
+import { listActions } from './registry';
+import { CONNECTOR_NAME, CONNECTOR_VERSION, STRIPE_API_VERSION } from './version';
+
+/** A zod schema as the JSON Schema a host renders a form from (input view: defaults are not required). */
+export function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+export interface ManifestAction {
+  key: string;
+  title: string;
+  description: string;
+  group: string;
+  method: string;
+  path: string;
+  input: Record<string, unknown>;
+}
+
+export interface Manifest {
+  manifest_version: 1;
+  name: string;
+  display_name: string;
+  version: string;
+  description: string;
+  stripe_api_version: string;
+  connection: {
+    schema: Record<string, unknown>;
+    secret_fields: string[];
+    test: { method: 'GET'; path: string; description: string };
+  };
+  actions: ManifestAction[];
+  triggers: unknown[];
+}
+
+/** Everything a flow builder needs to render and call the connector, derived from the code alone. */
+export function buildManifest(): Manifest {
+  return {
+    manifest_version: 1,
+    name: CONNECTOR_NAME,
+    display_name: 'Stripe',
+    version: CONNECTOR_VERSION,
+    description:
+      'Stripe actions for flows: customers, charges and balance, with idempotent creates, retries, paging and Connect accounts.',
+    stripe_api_version: STRIPE_API_VERSION,
+    connection: {
+      schema: toJsonSchema(connectionSchema),
+      secret_fields: ['secret_key'],
+      test: {
+        method: 'GET',
+        path: '/v1/balance',
+        description: 'Retrieves the balance: read-only, cheap, and proves the key, its mode and the connected account.',
+      },
+    },
+    actions: listActions().map((action) => ({
+      key: action.key,
+      title: action.title,
+      description: action.description,
+      group: action.group,
+      method: action.method,
+      path: action.path,
+      input: toJsonSchema(action.input),
+    })),
+    triggers: [],
+  };
+}
+
+/** The committed file's exact text: stable key order, two-space indent, trailing newline. */
+export function renderManifest(): string {
+  return `${JSON.stringify(buildManifest(), null, 2)}\n`;
+}

@@ -1,0 +1,99 @@
+import axios, { AxiosError, AxiosHeaders, type AxiosAdapter, type AxiosInstance } from 'axios';
+import { Pool } from 'undici';
+
+/**
+ * The transport under the connector's one axios client: an axios adapter that sends through an undici
+ * connection Pool per origin. Axios's default transport (node:http wrapped in follow-redirects) costs
+ * about twice stripe-node's CPU per call; an undici Pool brings the connector level with stripe-node
+ * (measured in ../shared/toolchain-facts.md, re-measured by bench/transport). undici never follows
+ * redirects, so the key cannot be carried to another host by a 3xx.
+ */
+
+export interface TransportOptions {
+  /** Most sockets kept per origin; further requests queue. Default 64. */
+  connectionsPerOrigin: number;
+  /** Idle keep-alive before a socket is closed (a server's shorter Keep-Alive hint wins). Default 30 s. */
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = { connectionsPerOrigin: 64, keepAliveTimeoutMs: 30_000 };
+
+const pools = new Map<string, Pool>();
+
+function poolFor(origin: string): Pool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, {
+      connections: DEFAULT_TRANSPORT_OPTIONS.connectionsPerOrigin,
+      keepAliveTimeout: DEFAULT_TRANSPORT_OPTIONS.keepAliveTimeoutMs,
+    });
+    pools.set(origin, pool);
+  }
+  return pool;
+}
+
+/** Closes every pooled socket (graceful shutdown, test teardown). New requests open new pools. */
+export async function closeTransport(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((pool) => pool.close()));
+}
+
+function flattenHeaders(headers: unknown): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(AxiosHeaders.from(headers as never).toJSON())) {
+    if (value !== undefined && value !== null) flat[name] = String(value);
+  }
+  return flat;
+}
+
+export const undiciAdapter: AxiosAdapter = async (config) => {
+  const url = new URL(axios.getUri(config));
+  const timeoutMs = config.timeout || 0;
+  const timeoutSignal = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+  const callerSignal = config.signal as AbortSignal | undefined;
+  const signals = [timeoutSignal, callerSignal].filter((s): s is AbortSignal => !!s);
+  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  const method = (config.method ?? 'get').toUpperCase() as 'GET' | 'POST' | 'DELETE';
+  try {
+    const response = await poolFor(url.origin).request({
+      method,
+      path: url.pathname + url.search,
+      headers: flattenHeaders(config.headers),
+      body: typeof config.data === 'string' ? config.data : undefined,
+      signal,
+      headersTimeout: timeoutMs || null,
+      bodyTimeout: timeoutMs || null,
+    });
+    const data = await response.body.text();
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const result = { data, status: response.statusCode, statusText: '', headers, config, request: null };
+    const accept = config.validateStatus;
+    if (!accept || accept(response.statusCode)) return result;
+    throw new AxiosError(`Request failed with status code ${response.statusCode}`, AxiosError.ERR_BAD_RESPONSE, config, null, result);
+  } catch (error) {
+    if (error instanceof AxiosError) throw error;
+    const timedOut = timeoutSignal?.aborted === true || /timeout/i.test((error as { code?: string }).code ?? '');
+    const code = timedOut ? AxiosError.ETIMEDOUT : ((error as { code?: string }).code ?? AxiosError.ERR_NETWORK);
+    const wrapped = new AxiosError(timedOut ? `timeout of ${timeoutMs}ms exceeded` : (error as Error).message, code, config);
+    wrapped.cause = error as Error;
+    throw wrapped;
+  }
+};
+
+/**
+ * The one axios client. Responses come back as text with any status; the StripeClient decides what a
+ * status means, parses JSON itself and never lets an AxiosError (whose config holds the Authorization
+ * header) escape.
+ */
+export const http: AxiosInstance = axios.create({
+  adapter: undiciAdapter,
+  maxRedirects: 0,
+  responseType: 'text',
+  transformRequest: [(data: unknown) => data],
+  transformResponse: [(data: unknown) => data],
+  validateStatus: () => true,
+});
