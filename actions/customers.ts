@@ -111,7 +111,7 @@ export const deleteCustomer = defineAction({
   group,
   method: 'DELETE',
   path: '/v1/customers/{customer_id}',
-  input: z.object({ customer_id: customerId }).strict(),
+  input: z.object({ customer_id: customerId, expand }).strict(),
 });
 
 export const listCustomers = defineListAction({

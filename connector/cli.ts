@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { StripeClient } from './client';
 import { StripeError, StripeInputValidationError, maskSecrets } from './errors';
@@ -11,7 +11,7 @@ import { closeTransport } from './transport';
 
 const USAGE = `Usage: stripe-connector <command>
 
-  manifest [--write FILE | --check FILE]   print the manifest (or write it, or fail if FILE differs)
+  manifest                                 print the manifest (JSON)
   actions                                  list action keys and titles
   run <action_key> --input '<json>'        run one action (or --input-file FILE)
 
@@ -59,22 +59,10 @@ function clientFromEnv(): StripeClient {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case 'manifest': {
-      const { values } = parseArgs({ args: rest, options: { write: { type: 'string' }, check: { type: 'string' } } });
-      const text = renderManifest();
-      if (values.write) {
-        writeFileSync(values.write, text);
-        process.stderr.write(`wrote ${values.write}\n`);
-      } else if (values.check) {
-        if (readFileSync(values.check, 'utf8') !== text) {
-          process.stderr.write(`${values.check} is out of date with the code: run npm run manifest\n`);
-          return 1;
-        }
-      } else {
-        process.stdout.write(text);
-      }
+    case 'manifest':
+      parseArgs({ args: rest, options: {} });
+      process.stdout.write(renderManifest());
       return 0;
-    }
     case 'actions': {
       for (const action of listActions()) process.stdout.write(`${action.key}\t${action.title}\n`);
       return 0;

@@ -49,11 +49,9 @@ function flattenHeaders(headers: unknown): Record<string, string> {
 
 export const undiciAdapter: AxiosAdapter = async (config) => {
   const url = new URL(axios.getUri(config));
-  const timeoutMs = config.timeout || 0;
-  const timeoutSignal = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-  const callerSignal = config.signal as AbortSignal | undefined;
-  const signals = [timeoutSignal, callerSignal].filter((s): s is AbortSignal => !!s);
-  const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  // Like stripe-node's timeout, an idle limit: no headers, or no body bytes, for this long. undici's
+  // own timers do it, so no per-request AbortSignal timer is created.
+  const timeoutMs = config.timeout || null;
   const method = (config.method ?? 'get').toUpperCase() as 'GET' | 'POST' | 'DELETE';
   try {
     const response = await poolFor(url.origin).request({
@@ -61,9 +59,9 @@ export const undiciAdapter: AxiosAdapter = async (config) => {
       path: url.pathname + url.search,
       headers: flattenHeaders(config.headers),
       body: typeof config.data === 'string' ? config.data : undefined,
-      signal,
-      headersTimeout: timeoutMs || null,
-      bodyTimeout: timeoutMs || null,
+      signal: (config.signal as AbortSignal | undefined) ?? null,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
     const data = await response.body.text();
     const headers: Record<string, string> = {};
@@ -76,7 +74,7 @@ export const undiciAdapter: AxiosAdapter = async (config) => {
     throw new AxiosError(`Request failed with status code ${response.statusCode}`, AxiosError.ERR_BAD_RESPONSE, config, null, result);
   } catch (error) {
     if (error instanceof AxiosError) throw error;
-    const timedOut = timeoutSignal?.aborted === true || /timeout/i.test((error as { code?: string }).code ?? '');
+    const timedOut = /TIMEOUT/i.test((error as { code?: string }).code ?? '');
     const code = timedOut ? AxiosError.ETIMEDOUT : ((error as { code?: string }).code ?? AxiosError.ERR_NETWORK);
     const wrapped = new AxiosError(timedOut ? `timeout of ${timeoutMs}ms exceeded` : (error as Error).message, code, config);
     wrapped.cause = error as Error;

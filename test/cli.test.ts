@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { renderManifest } from '../connector/manifest';
+import { TEST_KEY, startTestEmulator, type Emulator } from './support/harness';
+
+/** The built CLI, as a user runs it (`npm test` builds first). */
+const CLI = join(__dirname, '..', 'dist', 'connector', 'cli.js');
+const execFileAsync = promisify(execFile);
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+afterAll(() => emulator.close());
+beforeEach(() => emulator.reset());
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', STRIPE_SECRET_KEY: TEST_KEY, STRIPE_API_BASE: emulator.url, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('stripe-connector CLI', () => {
+  it('run create_customer prints the customer the emulator stored', async () => {
+    const { code, stdout, stderr } = await cli(['run', 'create_customer', '--input', '{"email":"a@b.co"}']);
+    expect(code).toBe(0);
+    const customer = JSON.parse(stdout);
+    expect(customer).toMatchObject({ object: 'customer', email: 'a@b.co' });
+    expect(emulator.objects('customer').map((c) => c.id)).toEqual([customer.id]);
+    expect(stdout + stderr).not.toContain(TEST_KEY);
+  });
+
+  it('exits 2 naming the field for invalid input, and sends nothing', async () => {
+    const { code, stdout, stderr } = await cli(['run', 'create_customer', '--input', '{"email": 5}']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const { error } = JSON.parse(stderr);
+    expect(error).toMatchObject({ type: 'input_validation_error', fields: [{ field: 'email', message: expect.any(String) }] });
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it('exits 2 for JSON that does not parse, an unknown action, and a publishable key', async () => {
+    expect((await cli(['run', 'create_customer', '--input', '{email:'])).code).toBe(2);
+    expect((await cli(['run', 'no_such_action'])).code).toBe(2);
+    const publishable = await cli(['run', 'retrieve_balance'], { STRIPE_SECRET_KEY: 'pk_test_abcdefghijklmnop' });
+    expect(publishable.code).toBe(2);
+    expect(JSON.parse(publishable.stderr).error.fields[0].field).toBe('secret_key');
+    expect(publishable.stderr).not.toContain('pk_test_abcdefghijklmnop');
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it('exits 1 with Stripe\'s error on stderr when Stripe refuses', async () => {
+    const { code, stderr } = await cli(['run', 'retrieve_customer', '--input', '{"customer_id":"cus_missing"}']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stderr).error).toMatchObject({
+      name: 'StripeInvalidRequestError',
+      code: 'resource_missing',
+      status: 404,
+      request_id: emulator.requests[0]!.requestId,
+    });
+  });
+
+  it('reads --input-file and honours STRIPE_ACCOUNT', async () => {
+    const file = join(__dirname, 'fixtures', 'charge-input.json');
+    const { code, stdout } = await cli(['run', 'create_charge', '--input-file', file], { STRIPE_ACCOUNT: 'acct_1CliTest' });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ object: 'charge', amount: 1999, currency: 'usd' });
+    expect(emulator.requests[0]!.headers['stripe-account']).toBe('acct_1CliTest');
+    expect(emulator.objects('charge', 'acct_1CliTest')).toHaveLength(1);
+  });
+
+  it('prints the manifest and the action list', async () => {
+    const manifest = await cli(['manifest']);
+    expect(manifest.stdout).toBe(renderManifest());
+    const actions = await cli(['actions']);
+    expect(actions.stdout.split('\n')).toContain('create_customer\tCreate customer');
+  });
+});

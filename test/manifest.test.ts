@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildManifest, renderManifest } from '../connector/manifest';
+import { renderCatalogue, withCatalogue } from '../tools/generate';
+import { listActions } from '../connector/registry';
+import { SECRET_KEY_PATTERN } from '../schemas/connection';
+
+const committedPath = join(__dirname, '..', 'manifest.json');
+
+describe('manifest.json', () => {
+  it('is exactly what the code generates (run `npm run manifest` after changing an action)', () => {
+    const committed = readFileSync(committedPath, 'utf8');
+    expect(committed).toBe(renderManifest());
+  });
+
+  const manifest = buildManifest();
+
+  it('describes the connection form: a secret, pattern-checked key; optional account and version', () => {
+    const schema = manifest.connection.schema as { properties: Record<string, any>; required: string[] };
+    expect(schema.required).toEqual(['secret_key']);
+    expect(schema.properties.secret_key).toMatchObject({ type: 'string', writeOnly: true, 'x-secret': true, pattern: SECRET_KEY_PATTERN.source });
+    expect(new RegExp(schema.properties.secret_key.pattern).test('pk_test_abcdefghijkl')).toBe(false);
+    expect(schema.properties.stripe_account.pattern).toBe('^acct_[A-Za-z0-9]+$');
+    expect(schema.properties.api_version).toBeDefined();
+    expect(manifest.connection.secret_fields).toEqual(['secret_key']);
+    expect(manifest.connection.test).toMatchObject({ method: 'GET', path: '/v1/balance' });
+  });
+
+  it('lists every registered action with its input as JSON Schema', () => {
+    expect(manifest.actions.map((a) => a.key)).toEqual(listActions().map((a) => a.key));
+    for (const action of manifest.actions) {
+      expect(action).toMatchObject({ title: expect.any(String), description: expect.any(String), group: expect.any(String) });
+      expect(action.input).toMatchObject({ type: 'object', additionalProperties: false });
+    }
+    const byKey = Object.fromEntries(manifest.actions.map((a) => [a.key, a.input as { properties: Record<string, any>; required?: string[] }]));
+    expect(byKey.create_charge!.required).toEqual(['amount', 'currency']);
+    expect(byKey.create_charge!.properties.amount.description).toContain('smallest currency unit');
+    expect(byKey.retrieve_customer!.required).toEqual(['customer_id']);
+    expect(byKey.list_customers!.properties.limit).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 10 });
+    expect(byKey.list_customers!.properties.max_items).toMatchObject({ default: 1000, maximum: 10000 });
+    expect(byKey.list_customers!.required ?? []).toEqual([]);
+    expect(byKey.create_customer!.properties.metadata).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
+  });
+
+  it('holds nothing that looks like a key', () => {
+    expect(renderManifest()).not.toMatch(/\b(sk|rk|pk)_(test|live)_[A-Za-z0-9]{6,}/);
+  });
+});
+
+describe('README.md', () => {
+  it('carries the catalogue generated from the manifest (run `npm run manifest`)', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    expect(readme).toBe(withCatalogue(readme, renderCatalogue(buildManifest())));
+    for (const action of listActions()) expect(readme).toContain(`\`${action.key}\``);
+  });
+});
