@@ -3,13 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection, resolveApiBase, type ConnectionConfig } from './connection';
 import { encodeStripeForm } from './encoding';
-import {
-  StripeAPIError,
-  StripeConnectionError,
-  StripeError,
-  StripeInputValidationError,
-  errorFromResponse,
-} from './errors';
+import { StripeAPIError, StripeConnectionError, StripeInputValidationError, errorFromResponse } from './errors';
 import { silentLogger, type Logger } from './logger';
 import { DEFAULT_RETRY_OPTIONS, isRetryable, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry';
 import { http } from './transport';
@@ -331,4 +325,3 @@ function describeNetworkError(error: unknown): string {
   return [e.code, e.message].filter(Boolean).join(': ') || 'network error';
 }
 
-export { StripeError };

@@ -31,11 +31,6 @@ export class Connection {
     return `Basic ${Buffer.from(`${this.#secretKey}:`).toString('base64')}`;
   }
 
-  /** Whether `text` contains this connection's key (used to keep it out of anything we emit). */
-  leaksKey(text: string): boolean {
-    return text.includes(this.#secretKey);
-  }
-
   toJSON(): Record<string, unknown> {
     return { mode: this.mode, restricted: this.restricted, stripe_account: this.stripeAccount, api_version: this.apiVersion };
   }

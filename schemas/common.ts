@@ -47,6 +47,7 @@ export const idempotencyKey = z
   .string()
   .min(1)
   .max(255)
+  .regex(/^[\x20-\x7E]+$/, 'expected printable ASCII (it is sent as a header)')
   .optional()
   .describe(
     'Makes the create safe to repeat: Stripe returns the first result for a repeated key (kept at least 24 hours). Default: a new key per run, reused by the connector\'s own retries.',

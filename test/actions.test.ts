@@ -168,6 +168,7 @@ describe('bad input is refused before any request', () => {
     ['create_customer', { metadata: { plan: 3 } }, 'metadata.plan'],
     ['create_customer', { nmae: 'typo' }, 'nmae'],
     ['create_customer', { source: 'pm_card_visa' }, 'source'],
+    ['create_customer', { idempotency_key: 'order-1\r\nX-Injected: 1' }, 'idempotency_key'],
     ['retrieve_customer', {}, 'customer_id'],
     ['retrieve_customer', { customer_id: 'ch_123' }, 'customer_id'],
     ['update_customer', { customer_id: 'cus_1', balance: 1.5 }, 'balance'],
