@@ -37,19 +37,23 @@ const invoiceSettings = z
 
 const taxExempt = z.enum(['none', 'exempt', 'reverse']).describe('The customer\'s tax exemption status.');
 
-/** Fields shared by create and update; on update each may also be null to clear it. */
-const customerFields = {
+/** Fields Stripe lets an update clear (null is sent as its empty value). */
+const clearableCustomerFields = {
   name: z.string().max(256).describe('Full name or business name.'),
   email: email.describe('Email address.'),
   phone: z.string().max(20).describe('Phone number.'),
   description: z.string().max(350).describe('An internal note, shown in the Dashboard.'),
   address: address.describe('Billing address.'),
   shipping: shipping.describe('Shipping name and address.'),
+  tax_exempt: taxExempt,
+};
+
+/** Fields an update can change but not clear. */
+const settableCustomerFields = {
   preferred_locales: z.array(z.string().min(2).max(10)).max(10).describe('Preferred languages, most preferred first, e.g. ["en", "fr"].'),
   invoice_prefix: z.string().regex(/^[A-Z0-9]{3,12}$/, 'expected 3-12 uppercase letters or digits').describe('Prefix of the customer\'s invoice numbers.'),
   balance: z.number().int().describe('Balance in the smallest currency unit applied to the next invoice (negative = credit).'),
   next_invoice_sequence: z.number().int().min(1).describe('The sequence number of the customer\'s next invoice.'),
-  tax_exempt: taxExempt,
 };
 
 export const createCustomer = defineAction({
@@ -61,7 +65,7 @@ export const createCustomer = defineAction({
   path: '/v1/customers',
   input: z
     .object({
-      ...optionalFields(customerFields),
+      ...optionalFields({ ...clearableCustomerFields, ...settableCustomerFields }),
       metadata: metadata.optional(),
       invoice_settings: invoiceSettings.optional(),
       payment_method: stripeId(['pm'], 'payment method').optional().describe('A payment method to attach to the new customer.'),
@@ -93,7 +97,8 @@ export const updateCustomer = defineAction({
   input: z
     .object({
       customer_id: customerId,
-      ...clearableFields(customerFields),
+      ...clearableFields(clearableCustomerFields),
+      ...optionalFields(settableCustomerFields),
       metadata: metadataUpdate.optional(),
       invoice_settings: invoiceSettings.optional(),
       source: source.optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ID_CHARACTERS, listPaging, searchInput } from '../schemas/common';
+import { ID_CHARACTERS, exclusiveCursors, listPaging, searchInput } from '../schemas/common';
 import type { HttpMethod, StripeClient } from './client';
 import { StripeInputValidationError } from './errors';
 import { zodProblems } from './validation';
@@ -68,7 +68,7 @@ export function defineListAction<F extends z.ZodRawShape>(definition: {
     ...rest,
     method: 'GET',
     paging: 'list',
-    input: z.object({ ...filters, ...listPaging }).strict(),
+    input: z.object({ ...filters, ...listPaging }).strict().superRefine(exclusiveCursors),
   });
 }
 
@@ -98,7 +98,11 @@ export async function executeAction<I extends AnyObjectSchema>(
   input: unknown,
   ctx: ActionContext,
 ): Promise<unknown> {
-  const parsed = parseActionInput(action, input);
+  return runParsed(action, parseActionInput(action, input), ctx);
+}
+
+/** Runs an action on input that `parseActionInput` has already checked. */
+export function runParsed<I extends AnyObjectSchema>(action: ActionDefinition<I>, parsed: z.output<I>, ctx: ActionContext): Promise<unknown> {
   return action.run ? action.run(ctx, parsed) : sendAction(action, parsed as Record<string, unknown>, ctx);
 }
 

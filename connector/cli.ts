@@ -5,7 +5,7 @@ import { StripeClient } from './client';
 import { StripeError, StripeInputValidationError, maskSecrets } from './errors';
 import { createLogger } from './logger';
 import { renderManifest } from './manifest';
-import { executeAction, parseActionInput } from './action';
+import { parseActionInput, runParsed } from './action';
 import { getAction, listActions } from './registry';
 import { closeTransport } from './transport';
 
@@ -16,7 +16,8 @@ const USAGE = `Usage: stripe-connector <command>
   run <action_key> --input '<json>'        run one action (or --input-file FILE)
 
 Connection from the environment: STRIPE_SECRET_KEY (required for run), STRIPE_ACCOUNT,
-STRIPE_API_VERSION, STRIPE_API_BASE. LOG_LEVEL (default warn) sets request logging on stderr.
+STRIPE_API_VERSION, STRIPE_API_BASE. LOG_LEVEL (info: a line per request, warn: retries) logs
+to stderr as pino JSON; unset, stderr carries only the {"error": ...} of a failure.
 Exit codes: 0 ok, 2 invalid input, 1 any other failure.`;
 
 /** A failure the CLI reports as `{"error": ...}` on stderr. */
@@ -35,7 +36,14 @@ function inputError(field: string, message: string): StripeInputValidationError 
 
 function readInput(values: { input?: string; 'input-file'?: string }): unknown {
   if (values.input !== undefined && values['input-file'] !== undefined) throw inputError('input', 'give --input or --input-file, not both');
-  const text = values['input-file'] !== undefined ? readFileSync(values['input-file'], 'utf8') : (values.input ?? '{}');
+  let text = values.input ?? '{}';
+  if (values['input-file'] !== undefined) {
+    try {
+      text = readFileSync(values['input-file'], 'utf8');
+    } catch (error) {
+      throw inputError('input-file', `cannot read ${values['input-file']} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -52,7 +60,8 @@ function clientFromEnv(): StripeClient {
       stripe_account: process.env.STRIPE_ACCOUNT || undefined,
       api_version: process.env.STRIPE_API_VERSION || undefined,
     },
-    { logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }) },
+    // Unless asked for, no log lines: stderr is then exactly one {"error": ...} document on failure.
+    { logger: createLogger({ level: process.env.LOG_LEVEL || 'silent' }) },
   );
 }
 
@@ -64,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(renderManifest());
       return 0;
     case 'actions': {
+      parseArgs({ args: rest, options: {} });
       for (const action of listActions()) process.stdout.write(`${action.key}\t${action.title}\n`);
       return 0;
     }
@@ -78,17 +88,19 @@ async function main(argv: string[]): Promise<number> {
       const action = getAction(key);
       const input = readInput(values);
       // Input problems are reported before connection problems: they are the ones the user just typed.
-      parseActionInput(action, input);
-      const result = await executeAction(action, input, { client: clientFromEnv() });
+      const parsed = parseActionInput(action, input);
+      const result = await runParsed(action, parsed, { client: clientFromEnv() });
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
-    case undefined:
     case 'help':
     case '--help':
     case '-h':
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
+      return 0;
+    case undefined:
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
     default:
       throw inputError('command', `unknown command ${JSON.stringify(command)}\n${USAGE}`);
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection, resolveApiBase, type ConnectionConfig } from './connection';
+import { IDEMPOTENCY_KEY_PATTERN } from '../schemas/common';
 import { encodeStripeForm } from './encoding';
 import { StripeAPIError, StripeConnectionError, StripeInputValidationError, errorFromResponse } from './errors';
 import { silentLogger, type Logger } from './logger';
@@ -83,6 +84,15 @@ export function assertApiPath(path: string): void {
   }
 }
 
+/** The key travels as a header: printable ASCII, at most 255 characters (Stripe's limit). */
+export function assertIdempotencyKey(key: string): void {
+  if (key.length === 0 || key.length > 255 || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new StripeInputValidationError('Invalid idempotency key', [
+      { field: 'idempotency_key', message: 'expected 1 to 255 printable ASCII characters' },
+    ]);
+  }
+}
+
 interface ObjectWithId {
   id: string;
 }
@@ -114,6 +124,7 @@ export class StripeClient {
   /** Sends one request, retrying what is safe to retry; returns Stripe's JSON or throws a StripeError. */
   async request<T = unknown>(request: StripeRequest): Promise<StripeResponse<T>> {
     assertApiPath(request.path);
+    if (request.idempotencyKey !== undefined) assertIdempotencyKey(request.idempotencyKey);
     const encoded = encodeStripeForm(request.params);
     const isPost = request.method === 'POST';
     const idempotencyKey = isPost ? (request.idempotencyKey ?? randomUUID()) : undefined;
@@ -189,9 +200,19 @@ export class StripeClient {
         throw error;
       }
 
-      const body = parseBody(text, status, requestId, retryable);
       this.logger.info({ ...logFields, status, request_id: requestId, duration_ms, retries }, 'stripe request');
+      if (status >= 300 && status < 400) {
+        throw new StripeAPIError({
+          message: `Stripe answered with a redirect (HTTP ${status}); the connector never follows redirects`,
+          requestId,
+          statusCode: status,
+        });
+      }
+      const body = parseJson(text);
       if (succeeded) {
+        if (body === undefined) {
+          throw new StripeAPIError({ message: `Invalid JSON received from the Stripe API (HTTP ${status})`, requestId, statusCode: status });
+        }
         return {
           body: body as T,
           statusCode: status,
@@ -201,14 +222,8 @@ export class StripeClient {
           retries,
         };
       }
-      if (status >= 300 && status < 400) {
-        throw new StripeAPIError({
-          message: `Stripe answered with a redirect (HTTP ${status}); the connector never follows redirects`,
-          requestId,
-          statusCode: status,
-        });
-      }
-      throw errorFromResponse(status, body, requestId, retryable);
+      // A proxy's HTML 401 or 502 is still an authentication or API error: map by status.
+      throw errorFromResponse(status, body ?? {}, requestId, retryable);
     }
   }
 
@@ -285,12 +300,13 @@ interface Page<T> {
 }
 
 async function* capItems<T>(pages: AsyncGenerator<Page<T>>, maxItems = Number.POSITIVE_INFINITY): AsyncGenerator<T> {
+  if (maxItems <= 0) return;
   let count = 0;
   for await (const page of pages) {
     for (const item of page.items) {
-      if (count >= maxItems) return;
-      count++;
       yield item;
+      // Stop before the generator asks for another page the caller will not read.
+      if (++count >= maxItems) return;
     }
   }
 }
@@ -306,17 +322,13 @@ async function collect<T>(pages: AsyncGenerator<Page<T>>, maxItems = Number.POSI
   return { data, has_more: false };
 }
 
-function parseBody(text: string, status: number, requestId: string | undefined, retryable: boolean): unknown {
+/** The body as JSON, or undefined when it is not JSON (an empty body counts as `{}`). */
+function parseJson(text: string): unknown {
   if (text === '') return {};
   try {
     return JSON.parse(text);
   } catch {
-    throw new StripeAPIError({
-      message: `Invalid JSON received from the Stripe API (HTTP ${status})`,
-      requestId,
-      statusCode: status,
-      retryable,
-    });
+    return undefined;
   }
 }
 

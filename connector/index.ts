@@ -10,7 +10,7 @@ export type { StripeClientOptions, StripeRequest, StripeResponse, StripeList, St
 export { Connection, resolveApiBase, DEFAULT_API_BASE } from './connection';
 export type { ConnectionConfig, StripeMode } from './connection';
 export * from './errors';
-export { defineAction, defineListAction, defineSearchAction, executeAction, sendAction } from './action';
+export { defineAction, defineListAction, defineSearchAction, executeAction, parseActionInput, runParsed, sendAction } from './action';
 export type { ActionContext, ActionDefinition, Paging } from './action';
 export { registry, listActions, getAction, runAction } from './registry';
 export { buildManifest, renderManifest, toJsonSchema } from './manifest';

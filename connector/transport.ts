@@ -9,14 +9,10 @@ import { Pool } from 'undici';
  * redirects, so the key cannot be carried to another host by a 3xx.
  */
 
-export interface TransportOptions {
-  /** Most sockets kept per origin; further requests queue. Default 64. */
-  connectionsPerOrigin: number;
-  /** Idle keep-alive before a socket is closed (a server's shorter Keep-Alive hint wins). Default 30 s. */
-  keepAliveTimeoutMs: number;
-}
-
-export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = { connectionsPerOrigin: 64, keepAliveTimeoutMs: 30_000 };
+/** Most sockets kept per origin; further requests queue (Stripe's rate limit binds long before this). */
+const CONNECTIONS_PER_ORIGIN = 64;
+/** Idle keep-alive before a socket is closed; a server's shorter Keep-Alive hint wins. */
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 const pools = new Map<string, Pool>();
 
@@ -24,8 +20,8 @@ function poolFor(origin: string): Pool {
   let pool = pools.get(origin);
   if (!pool) {
     pool = new Pool(origin, {
-      connections: DEFAULT_TRANSPORT_OPTIONS.connectionsPerOrigin,
-      keepAliveTimeout: DEFAULT_TRANSPORT_OPTIONS.keepAliveTimeoutMs,
+      connections: CONNECTIONS_PER_ORIGIN,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     });
     pools.set(origin, pool);
   }

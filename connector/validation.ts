@@ -12,7 +12,9 @@ export function zodProblems(error: z.ZodError): FieldProblem[] {
       }
       continue;
     }
-    problems.push({ field: base || '(input)', message: issue.message });
+    // A bad record key (a metadata key) nests the reason: report that, not "Invalid key in record".
+    const nested = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+    problems.push({ field: base || '(input)', message: nested ?? issue.message });
   }
   return problems;
 }

@@ -24,7 +24,8 @@ const METADATA_MAX_KEYS = 50;
 
 /** Stripe's metadata: up to 50 keys of at most 40 characters, values of at most 500. */
 export const metadata = z
-  .record(z.string().min(1).max(40), z.string().max(500))
+  // A bracket in a key would read as nesting in Stripe's form encoding (metadata[a[b]]).
+  .record(z.string().min(1).max(40).regex(/^[^[\]]+$/, 'metadata keys cannot contain [ or ]'), z.string().max(500))
   .refine((value) => Object.keys(value).length <= METADATA_MAX_KEYS, `at most ${METADATA_MAX_KEYS} keys`)
   .meta({
     maxProperties: METADATA_MAX_KEYS,
@@ -43,11 +44,14 @@ export const expand = z
   .optional()
   .describe('Fields to expand into full objects in the response, e.g. ["customer"].');
 
+/** Idempotency keys travel as a header: printable ASCII only. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7E]+$/;
+
 export const idempotencyKey = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[\x20-\x7E]+$/, 'expected printable ASCII (it is sent as a header)')
+  .regex(IDEMPOTENCY_KEY_PATTERN, 'expected printable ASCII (it is sent as a header)')
   .optional()
   .describe(
     'Makes the create safe to repeat: Stripe returns the first result for a repeated key (kept at least 24 hours). Default: a new key per run, reused by the connector\'s own retries.',
@@ -123,14 +127,21 @@ export const listPaging = {
   limit,
   starting_after: cursorId
     .optional()
-    .describe('Cursor: the page of objects older than this id (the last id of the previous page).'),
+    .describe('Cursor: the page of objects older than this id (the last id of the previous page). Not with ending_before.'),
   ending_before: cursorId
     .optional()
-    .describe('Cursor: the objects newer than this id. With return_all the walk goes forward in time, oldest first.'),
+    .describe('Cursor: the objects newer than this id. With return_all the walk goes forward in time, oldest first. Not with starting_after.'),
   return_all: returnAll,
   max_items: maxItems,
   expand,
 };
+
+/** Stripe refuses both cursors at once; say so before sending. */
+export function exclusiveCursors(input: { starting_after?: unknown; ending_before?: unknown }, ctx: z.RefinementCtx): void {
+  if (input.starting_after !== undefined && input.ending_before !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['ending_before'], message: 'give starting_after or ending_before, not both' });
+  }
+}
 
 /** Inputs of every search action (Stripe's search query language). */
 export function searchInput(queryHelp: string) {

@@ -1,5 +1,6 @@
 import { StripeClient } from '../connector/client';
 import { StripeCardError, StripeError, StripeInputValidationError, StripeInvalidRequestError } from '../connector/errors';
+import { sendAction } from '../connector/action';
 import { listActions, runAction } from '../connector/registry';
 import { closeTransport } from '../connector/transport';
 import { clientFor, startTestEmulator, type Emulator } from './support/harness';
@@ -36,27 +37,21 @@ async function refusal(key: string, input: unknown): Promise<StripeInputValidati
 
 describe('every action over HTTP', () => {
   it('create_customer posts Stripe\'s parameter names and returns the customer', async () => {
-    const customer: Obj = await run('create_customer', {
+    const fields = {
       email: 'jane@example.com',
       name: 'Jane',
       metadata: { plan: 'pro' },
       address: { city: 'Lyon', country: 'FR' },
       preferred_locales: ['fr'],
       source: 'tok_visa',
-      idempotency_key: 'signup-jane',
-    });
+    };
+    const customer: Obj = await run('create_customer', { ...fields, idempotency_key: 'signup-jane' });
     expect(customer).toMatchObject({ object: 'customer', email: 'jane@example.com', metadata: { plan: 'pro' } });
     expect(customer.default_source).toMatch(/^card_/);
     const request = lastRequest();
     expect([request.method, request.path]).toEqual(['POST', '/v1/customers']);
-    expect(request.body).toEqual({
-      email: 'jane@example.com',
-      name: 'Jane',
-      metadata: { plan: 'pro' },
-      address: { city: 'Lyon', country: 'FR' },
-      preferred_locales: ['fr'],
-      source: 'tok_visa',
-    });
+    // Every field goes to Stripe under its own name; the idempotency key goes in the header only.
+    expect(request.body).toEqual(fields);
     expect(request.headers['idempotency-key']).toBe('signup-jane');
   });
 
@@ -69,6 +64,10 @@ describe('every action over HTTP', () => {
     const updated: Obj = await run('update_customer', { customer_id: created.id, description: null, metadata: { b: '2' }, name: 'Ann' });
     expect(lastRequest().rawBody.split('&').sort()).toEqual(['description=', 'metadata[b]=2', 'name=Ann']);
     expect(updated).toMatchObject({ description: null, name: 'Ann', metadata: { a: '1', b: '2' } });
+
+    const cleared: Obj = await run('update_customer', { customer_id: created.id, address: null, tax_exempt: null, phone: null });
+    expect(lastRequest().rawBody.split('&').sort()).toEqual(['address=', 'phone=', 'tax_exempt=']);
+    expect(cleared).toMatchObject({ address: null, phone: null });
 
     const deleted: Obj = await run('delete_customer', { customer_id: created.id });
     expect(deleted).toEqual({ id: created.id, object: 'customer', deleted: true });
@@ -176,6 +175,9 @@ describe('bad input is refused before any request', () => {
     ['list_customers', { limit: 101 }, 'limit'],
     ['list_customers', { max_items: 20000, return_all: true }, 'max_items'],
     ['list_customers', { starting_after: 'cus_1/../x' }, 'starting_after'],
+    ['list_customers', { starting_after: 'cus_1', ending_before: 'cus_2' }, 'ending_before'],
+    ['update_customer', { customer_id: 'cus_1', balance: null }, 'balance'],
+    ['create_customer', { metadata: { 'a[b]': 'x' } }, 'metadata.a[b]'],
     ['search_customers', {}, 'query'],
     ['create_charge', { amount: 1000, currency: 'usd' }, 'source'],
     ['create_charge', { amount: 10.5, currency: 'usd', source: 'tok_visa' }, 'amount'],
@@ -198,6 +200,14 @@ describe('bad input is refused before any request', () => {
   it('refuses an id that would change the path: cus_1/../../v1/charges', async () => {
     const error = await refusal('retrieve_customer', { customer_id: 'cus_1/../../v1/charges' });
     expect(error.fields).toEqual([{ field: 'customer_id', message: expect.any(String) }]);
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it('re-checks path ids in the runner, even for input that skipped the schema', async () => {
+    const action = listActions().find((a) => a.key === 'retrieve_customer')!;
+    const error = await sendAction(action, { customer_id: 'cus_1/../../v1/charges' }, { client }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StripeInputValidationError);
+    expect((error as StripeInputValidationError).fields[0]!.field).toBe('customer_id');
     expect(emulator.requests).toHaveLength(0);
   });
 

@@ -77,6 +77,31 @@ describe('stripe-connector CLI', () => {
     expect(emulator.objects('charge', 'acct_1CliTest')).toHaveLength(1);
   });
 
+  it('keeps stderr to the one error document even after retries, and logs requests only when asked', async () => {
+    emulator.inject({ kind: 'status', status: 500, count: 3 });
+    const failed = await cli(['run', 'retrieve_balance']);
+    expect(failed.code).toBe(1);
+    expect(emulator.requests).toHaveLength(3);
+    expect(failed.stderr.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(failed.stderr).error).toMatchObject({ name: 'StripeAPIError', status: 500, retryable: true });
+
+    emulator.clearRequests();
+    const logged = await cli(['run', 'retrieve_balance'], { LOG_LEVEL: 'info' });
+    expect(logged.code).toBe(0);
+    const lines = logged.stderr.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toEqual([expect.objectContaining({ msg: 'stripe request', method: 'GET', path: '/v1/balance', status: 200 })]);
+    expect(logged.stderr).not.toContain(TEST_KEY);
+  });
+
+  it('exits 2 for a missing input file and for no command (usage on stderr)', async () => {
+    const missing = await cli(['run', 'create_customer', '--input-file', '/nonexistent/input.json']);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stderr).error.fields[0].field).toBe('input-file');
+    const bare = await cli([]);
+    expect([bare.code, bare.stdout]).toEqual([2, '']);
+    expect(bare.stderr).toContain('Usage: stripe-connector');
+  });
+
   it('prints the manifest and the action list', async () => {
     const manifest = await cli(['manifest']);
     expect(manifest.stdout).toBe(renderManifest());

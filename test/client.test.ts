@@ -138,7 +138,7 @@ describe('retries', () => {
     expect(emulator.objects('charge').map((c) => c.id)).toEqual([response.body.id]);
   });
 
-  it('backs off on 429 with the default schedule (at least 0.5 s, then more) and succeeds', async () => {
+  it('backs off on 429 with the default schedule (at least 0.5 s before each retry) and succeeds', async () => {
     emulator.inject({ kind: 'status', status: 429, count: 2 });
     const client = new StripeClient({ secret_key: TEST_KEY }, { apiBase: emulator.url });
     const response = await client.request({ method: 'GET', path: '/v1/balance' });
@@ -268,7 +268,7 @@ describe('where the key may go', () => {
     await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
     const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/v1/balance`;
     redirector = createServer((_req, res) => {
-      res.writeHead(302, { Location: target }).end();
+      res.writeHead(302, { Location: target, 'Content-Type': 'text/html' }).end(`Found. Redirecting to ${target}`);
     });
     await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
   });
@@ -282,7 +282,15 @@ describe('where the key may go', () => {
     const error = await caught(client.request({ method: 'GET', path: '/v1/balance' }));
     expect(error).toBeInstanceOf(StripeAPIError);
     expect(error.statusCode).toBe(302);
+    expect(error.message).toContain('redirect');
     expect(elsewhereHits).toEqual([]);
+  });
+
+  it('refuses an idempotency key that is not a clean header value, before sending', async () => {
+    const error = await caught(clientFor(emulator).request({ method: 'POST', path: '/v1/customers', idempotencyKey: 'k\r\nX-Injected: 1' }));
+    expect(error).toBeInstanceOf(StripeInputValidationError);
+    expect(error.param).toBe('idempotency_key');
+    expect(emulator.requests).toHaveLength(0);
   });
 
   it.each([
@@ -299,6 +307,42 @@ describe('where the key may go', () => {
     const error = await caught(clientFor(emulator).request({ method: 'GET', path }));
     expect(error).toBeInstanceOf(StripeInputValidationError);
     expect(emulator.requests).toHaveLength(0);
+  });
+});
+
+describe('responses that are not Stripe JSON', () => {
+  let proxy: Server;
+  const answers: Array<[number, string]> = [];
+
+  beforeAll(async () => {
+    proxy = createServer((_req, res) => {
+      const [status, body] = answers.shift() ?? [200, '{}'];
+      res.writeHead(status, { 'Content-Type': status === 200 ? 'application/json' : 'text/html', 'Request-Id': 'req_proxy' }).end(body);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise((resolve) => proxy.close(resolve)));
+
+  const proxyClient = () =>
+    new StripeClient({ secret_key: TEST_KEY }, { apiBase: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, initialRetryDelayMs: 5, maxRetryDelayMs: 5 });
+
+  it('maps an HTML error page by its status', async () => {
+    answers.push([401, '<html>Unauthorized</html>']);
+    const unauthorized = await caught(proxyClient().request({ method: 'GET', path: '/v1/balance' }));
+    expect(unauthorized).toBeInstanceOf(StripeAuthenticationError);
+    expect(unauthorized).toMatchObject({ statusCode: 401, requestId: 'req_proxy' });
+
+    answers.push([502, '<html>Bad gateway</html>'], [502, '<html>Bad gateway</html>'], [502, '<html>Bad gateway</html>']);
+    const badGateway = await caught(proxyClient().request({ method: 'GET', path: '/v1/balance' }));
+    expect(badGateway).toBeInstanceOf(StripeAPIError);
+    expect(badGateway).toMatchObject({ statusCode: 502, retryable: true });
+  });
+
+  it('reports a 200 that is not JSON as an API error', async () => {
+    answers.push([200, 'not json']);
+    const error = await caught(proxyClient().request({ method: 'GET', path: '/v1/balance' }));
+    expect(error).toBeInstanceOf(StripeAPIError);
+    expect(error.message).toContain('Invalid JSON');
   });
 });
 
@@ -368,6 +412,37 @@ describe('pagination', () => {
       emulator.clock.useRealTime();
     },
   );
+
+  it('listAll reads no page past the cap', async () => {
+    const client = clientFor(emulator);
+    await createCustomers(client, 9);
+    emulator.clearRequests();
+    const seen: string[] = [];
+    for await (const customer of client.listAll<{ id: string }>('/v1/customers', { limit: 4 }, { maxItems: 4 })) seen.push(customer.id);
+    expect(seen).toHaveLength(4);
+    expect(emulator.requests).toHaveLength(1);
+  });
+
+  it('walks search results over next_page with no gaps or repeats', async () => {
+    const client = clientFor(emulator);
+    for (let i = 0; i < 7; i++) {
+      await client.request({ method: 'POST', path: '/v1/customers', params: { email: `p${i}@example.com`, metadata: { batch: 'walk' } } });
+    }
+    await client.request({ method: 'POST', path: '/v1/customers', params: { email: 'outsider@example.com' } });
+    emulator.clearRequests();
+    const query = { query: "metadata['batch']:'walk'", limit: 3 };
+    const all = await client.collectSearch<{ id: string; email: string }>('/v1/customers/search', query);
+    expect(all.has_more).toBe(false);
+    expect(new Set(all.data.map((c) => c.email))).toEqual(new Set(Array.from({ length: 7 }, (_, i) => `p${i}@example.com`)));
+    expect(all.data).toHaveLength(7);
+    expect(emulator.requests.map((r) => r.query.page !== undefined)).toEqual([false, true, true]);
+
+    emulator.clearRequests();
+    const firstFive: string[] = [];
+    for await (const customer of client.searchAll<{ id: string }>('/v1/customers/search', query, { maxItems: 5 })) firstFive.push(customer.id);
+    expect(firstFive).toEqual(all.data.slice(0, 5).map((c) => c.id));
+    expect(emulator.requests).toHaveLength(2);
+  });
 
   it('stops at the caller\'s cap and says more were left', async () => {
     const client = clientFor(emulator);
