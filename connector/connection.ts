@@ -8,9 +8,9 @@ export type StripeMode = 'test' | 'live';
 
 export const DEFAULT_API_BASE = 'https://api.stripe.com';
 
-/** A checked connection. The key lives in a private field so logging or serialising the object never shows it. */
+/** A checked connection. The credential lives in a private field so logging or serialising the object never shows it. */
 export class Connection {
-  readonly #secretKey: string;
+  readonly #authorization: string;
   readonly mode: StripeMode;
   readonly restricted: boolean;
   readonly stripeAccount?: string;
@@ -19,16 +19,17 @@ export class Connection {
   constructor(config: ConnectionConfig) {
     const parsed = connectionSchema.safeParse(config);
     if (!parsed.success) throw new StripeInputValidationError('Invalid Stripe connection', zodProblems(parsed.error));
-    this.#secretKey = parsed.data.secret_key;
-    this.mode = this.#secretKey.includes('_live_') ? 'live' : 'test';
-    this.restricted = this.#secretKey.startsWith('rk_');
+    const key = parsed.data.secret_key;
+    this.#authorization = `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+    this.mode = key.includes('_live_') ? 'live' : 'test';
+    this.restricted = key.startsWith('rk_');
     this.stripeAccount = parsed.data.stripe_account;
     this.apiVersion = parsed.data.api_version;
   }
 
   /** The Authorization header value: HTTP Basic, key as username, empty password. */
   authorizationHeader(): string {
-    return `Basic ${Buffer.from(`${this.#secretKey}:`).toString('base64')}`;
+    return this.#authorization;
   }
 
   toJSON(): Record<string, unknown> {
