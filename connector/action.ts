@@ -102,7 +102,7 @@ export async function executeAction<I extends AnyObjectSchema>(
 }
 
 /** Runs an action on input that `parseActionInput` has already checked. */
-export function runParsed<I extends AnyObjectSchema>(action: ActionDefinition<I>, parsed: z.output<I>, ctx: ActionContext): Promise<unknown> {
+export async function runParsed<I extends AnyObjectSchema>(action: ActionDefinition<I>, parsed: z.output<I>, ctx: ActionContext): Promise<unknown> {
   return action.run ? action.run(ctx, parsed) : sendAction(action, parsed as Record<string, unknown>, ctx);
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection, resolveApiBase, type ConnectionConfig } from './connection';
-import { IDEMPOTENCY_KEY_PATTERN } from '../schemas/common';
+import { idempotencyKeyValue } from '../schemas/common';
 import { encodeStripeForm } from './encoding';
 import { StripeAPIError, StripeConnectionError, StripeInputValidationError, errorFromResponse } from './errors';
 import { silentLogger, type Logger } from './logger';
@@ -84,11 +84,12 @@ export function assertApiPath(path: string): void {
   }
 }
 
-/** The key travels as a header: printable ASCII, at most 255 characters (Stripe's limit). */
+/** The same rule the actions' `idempotency_key` field states, for callers of the client itself. */
 export function assertIdempotencyKey(key: string): void {
-  if (key.length === 0 || key.length > 255 || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+  const parsed = idempotencyKeyValue.safeParse(key);
+  if (!parsed.success) {
     throw new StripeInputValidationError('Invalid idempotency key', [
-      { field: 'idempotency_key', message: 'expected 1 to 255 printable ASCII characters' },
+      { field: 'idempotency_key', message: parsed.error.issues.map((issue) => issue.message).join('; ') },
     ]);
   }
 }

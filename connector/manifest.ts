@@ -67,6 +67,6 @@ export function buildManifest(): Manifest {
 }
 
 /** The committed file's exact text: stable key order, two-space indent, trailing newline. */
-export function renderManifest(): string {
-  return `${JSON.stringify(buildManifest(), null, 2)}\n`;
+export function renderManifest(manifest: Manifest = buildManifest()): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }

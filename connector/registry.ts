@@ -26,7 +26,10 @@ export function getAction(key: string): ActionDefinition {
   return action;
 }
 
-/** Runs the action named `key` with `input` (validated first: a bad field means no request is sent). */
-export function runAction(key: string, input: unknown, ctx: ActionContext): Promise<unknown> {
+/**
+ * Runs the action named `key` with `input` (validated first: a bad field means no request is sent).
+ * Every failure, an unknown key included, arrives as a rejected promise, never as a synchronous throw.
+ */
+export async function runAction(key: string, input: unknown, ctx: ActionContext): Promise<unknown> {
   return executeAction(getAction(key), input, ctx);
 }

@@ -44,14 +44,14 @@ export const expand = z
   .optional()
   .describe('Fields to expand into full objects in the response, e.g. ["customer"].');
 
-/** Idempotency keys travel as a header: printable ASCII only. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7E]+$/;
-
-export const idempotencyKey = z
+/** An idempotency key as Stripe takes it (up to 255 characters), and as a header can carry it (printable ASCII). */
+export const idempotencyKeyValue = z
   .string()
   .min(1)
   .max(255)
-  .regex(IDEMPOTENCY_KEY_PATTERN, 'expected printable ASCII (it is sent as a header)')
+  .regex(/^[\x20-\x7E]+$/, 'expected printable ASCII (it is sent as a header)');
+
+export const idempotencyKey = idempotencyKeyValue
   .optional()
   .describe(
     'Makes the create safe to repeat: Stripe returns the first result for a repeated key (kept at least 24 hours). Default: a new key per run, reused by the connector\'s own retries.',

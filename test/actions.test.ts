@@ -1,9 +1,9 @@
 import { StripeClient } from '../connector/client';
-import { StripeCardError, StripeError, StripeInputValidationError, StripeInvalidRequestError } from '../connector/errors';
+import { StripeCardError, StripeInputValidationError, StripeInvalidRequestError } from '../connector/errors';
 import { sendAction } from '../connector/action';
 import { listActions, runAction } from '../connector/registry';
 import { closeTransport } from '../connector/transport';
-import { clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
 
 type Obj = { id: string; [field: string]: any };
 
@@ -26,13 +26,9 @@ function lastRequest() {
 }
 
 async function refusal(key: string, input: unknown): Promise<StripeInputValidationError> {
-  try {
-    await run(key, input);
-  } catch (error) {
-    if (error instanceof StripeInputValidationError) return error;
-    throw error;
-  }
-  throw new Error(`${key} accepted ${JSON.stringify(input)}`);
+  const error = await caught(run(key, input));
+  expect(error).toBeInstanceOf(StripeInputValidationError);
+  return error as StripeInputValidationError;
 }
 
 describe('every action over HTTP', () => {
@@ -108,10 +104,10 @@ describe('every action over HTTP', () => {
   });
 
   it('create_charge surfaces a decline as a card error carrying the failed charge', async () => {
-    const error = await run('create_charge', { amount: 1000, currency: 'usd', source: 'tok_chargeDeclinedInsufficientFunds' }).catch((e: unknown) => e);
+    const error = await caught(run('create_charge', { amount: 1000, currency: 'usd', source: 'tok_chargeDeclinedInsufficientFunds' }));
     expect(error).toBeInstanceOf(StripeCardError);
     expect(error).toMatchObject({ code: 'card_declined', decline_code: 'insufficient_funds', statusCode: 402 });
-    expect(emulator.objects('charge')).toEqual([expect.objectContaining({ id: (error as StripeError).charge, status: 'failed' })]);
+    expect(emulator.objects('charge')).toEqual([expect.objectContaining({ id: error.charge, status: 'failed' })]);
   });
 
   it('retrieve_charge, update_charge, capture_charge (partial)', async () => {
@@ -127,9 +123,9 @@ describe('every action over HTTP', () => {
     expect([lastRequest().method, lastRequest().path, lastRequest().rawBody]).toEqual(['POST', `/v1/charges/${authorized.id}/capture`, 'amount=2000']);
     expect(captured).toMatchObject({ captured: true, amount_captured: 2000, amount_refunded: 1000 });
 
-    const again = await run('capture_charge', { charge_id: authorized.id }).catch((e: unknown) => e);
+    const again = await caught(run('capture_charge', { charge_id: authorized.id }));
     expect(again).toBeInstanceOf(StripeInvalidRequestError);
-    expect((again as StripeError).code).toBe('charge_already_captured');
+    expect(again.code).toBe('charge_already_captured');
   });
 
   it('list_charges filters by customer and created range; search_charges finds by status', async () => {
@@ -205,7 +201,7 @@ describe('bad input is refused before any request', () => {
 
   it('re-checks path ids in the runner, even for input that skipped the schema', async () => {
     const action = listActions().find((a) => a.key === 'retrieve_customer')!;
-    const error = await sendAction(action, { customer_id: 'cus_1/../../v1/charges' }, { client }).catch((e: unknown) => e);
+    const error = await caught(sendAction(action, { customer_id: 'cus_1/../../v1/charges' }, { client }));
     expect(error).toBeInstanceOf(StripeInputValidationError);
     expect((error as StripeInputValidationError).fields[0]!.field).toBe('customer_id');
     expect(emulator.requests).toHaveLength(0);

@@ -6,7 +6,6 @@ import {
   StripeAuthenticationError,
   StripeCardError,
   StripeConnectionError,
-  StripeError,
   StripeIdempotencyError,
   StripeInputValidationError,
   StripeInvalidRequestError,
@@ -15,7 +14,7 @@ import {
 } from '../connector/errors';
 import { closeTransport } from '../connector/transport';
 import { STRIPE_API_VERSION, CONNECTOR_VERSION } from '../connector/version';
-import { TEST_KEY, captureLogs, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { TEST_KEY, captureLogs, caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -29,16 +28,6 @@ afterAll(async () => {
   await emulator.close();
 });
 beforeEach(() => emulator.reset());
-
-async function caught(promise: Promise<unknown>): Promise<StripeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof StripeError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
 
 describe('what every request carries', () => {
   it('sends Basic auth, the pinned version, a User-Agent, and an Idempotency-Key on POST only', async () => {

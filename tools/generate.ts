@@ -33,15 +33,17 @@ export function withCatalogue(readme: string, catalogue: string): string {
 }
 
 function main(check: boolean): number {
+  const manifest = buildManifest();
+  const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
   const manifestPath = join(ROOT, 'manifest.json');
   const readmePath = join(ROOT, 'README.md');
-  const wanted = new Map([
-    [manifestPath, renderManifest()],
-    [readmePath, withCatalogue(readFileSync(readmePath, 'utf8'), renderCatalogue(buildManifest()))],
-  ]);
+  const readme = readText(readmePath);
+  const files: Array<[path: string, current: string, wanted: string]> = [
+    [manifestPath, readText(manifestPath), renderManifest(manifest)],
+    [readmePath, readme, withCatalogue(readme, renderCatalogue(manifest))],
+  ];
   let stale = 0;
-  for (const [path, text] of wanted) {
-    const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  for (const [path, current, text] of files) {
     if (current === text) continue;
     if (check) {
       process.stderr.write(`${path} is out of date with the code: run npm run manifest\n`);

@@ -1,5 +1,6 @@
 import { StripeClient, type StripeClientOptions } from '../../connector/client';
 import type { ConnectionConfig } from '../../connector/connection';
+import { StripeError } from '../../connector/errors';
 import { createLogger, type Logger } from '../../connector/logger';
 import { startEmulator } from '../../emulator';
 import type { Emulator, EmulatorOptions } from '../../emulator/types';
@@ -30,4 +31,15 @@ export function captureLogs(level = 'info'): { logger: Logger; lines: string[] }
   const lines: string[] = [];
   const logger = createLogger({ level, destination: { write: (line: string) => void lines.push(line) } });
   return { logger, lines };
+}
+
+/** The StripeError a promise rejects with; fails the test if it resolves or throws something else. */
+export async function caught(promise: Promise<unknown>): Promise<StripeError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof StripeError) return error;
+    throw error;
+  }
+  throw new Error('expected the request to fail');
 }
