@@ -7,6 +7,7 @@ import type { IdFactory } from './ids';
 import type { Params, ParamSpecs } from './params';
 import type { SearchField } from './search';
 import type { Partition, StoredRecord } from './store';
+import type { SameSecondOrder } from './types';
 
 /** What a handler may use: the caller's partition, the time, id issuing. */
 export interface RequestContext {
@@ -19,7 +20,16 @@ export interface RequestContext {
   readonly now: number;
   readonly ids: IdFactory;
   readonly requestId: string;
+  /** The request's Idempotency-Key header, recorded on the events it causes. */
+  readonly idempotencyKey?: string;
   readonly registry: Registry;
+  /** How lists order same-second objects and whether `created` filters apply (emulator switches). */
+  readonly listSettings: ListSettings;
+}
+
+export interface ListSettings {
+  sameSecondOrder: SameSecondOrder;
+  honourCreatedFilter: boolean;
 }
 
 export interface Registry {
@@ -53,15 +63,22 @@ export interface ResourceDefinition {
   expandable?: Record<string, { types: string[] }>;
   /** Fields absent by default that `expand[]` computes (e.g. a customer's `sources` list). */
   includable?: Record<string, (ctx: RequestContext, object: Record<string, any>) => unknown>;
-  /** Endpoints that are not CRUD on a collection (e.g. GET /v1/balance). */
+  /** Endpoints that are not CRUD on a collection (e.g. GET /v1/balance, /v1/customers/:customer/sources). */
   custom?: CustomRoute[];
+  /**
+   * Event types the generic create/update/delete record (see events.ts). Default
+   * `<type>.created`, `<type>.updated`, `<type>.deleted`; false records none (e.g. meter events).
+   */
+  events?: { created?: string | false; updated?: string | false; deleted?: string | false } | false;
 }
 
 export interface CustomRoute {
   method: 'GET' | 'POST' | 'DELETE';
+  /** Literal segments and named ones: `/v1/customers/:customer/sources/:id`. */
   path: string;
   params: ParamSpecs;
-  handle(ctx: RequestContext, params: Params): Record<string, any>;
+  /** `path` holds the named segments, URL-decoded (`{ customer: 'cus_..', id: 'card_..' }`). */
+  handle(ctx: RequestContext, params: Params, path: Record<string, string>): Record<string, any>;
 }
 
 export function createRegistry(definitions: ResourceDefinition[]): Registry {

@@ -4,15 +4,12 @@
  */
 import { checkExpand, checkListExpand, expandObject, parseExpand } from './expand';
 import { inRange, p, type Params, type ParamSpecs } from './params';
-import { deletedStub, type RequestContext, type Registry, type ResourceDefinition } from './resource';
+import { deletedStub, type ListSettings, type RequestContext, type Registry, type ResourceDefinition } from './resource';
+import { recordEvent } from './events';
 import { matches, parseQuery, searchPage } from './search';
 import { inListOrder, paginate, type StoredRecord } from './store';
-import type { SameSecondOrder } from './types';
 
-export interface ListSettings {
-  sameSecondOrder: SameSecondOrder;
-  honourCreatedFilter: boolean;
-}
+export type { ListSettings };
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
@@ -20,7 +17,7 @@ export interface Route {
   segments: string[];
   def: ResourceDefinition;
   params: ParamSpecs;
-  run(ctx: RequestContext, params: Params, pathId: string | undefined, settings: ListSettings): { status: number; body: unknown };
+  run(ctx: RequestContext, params: Params, pathId: string | undefined, settings: ListSettings, path: Record<string, string>): { status: number; body: unknown };
 }
 
 const LIST_PARAMS: ParamSpecs = {
@@ -45,7 +42,7 @@ export function buildRoutes(registry: Registry): Route[] {
         segments: split(custom.path),
         def,
         params: custom.params,
-        run: (ctx, params) => ({ status: 200, body: custom.handle(ctx, params) }),
+        run: (ctx, params, _id, _settings, path) => ({ status: 200, body: custom.handle(ctx, params, path) }),
       });
     }
     if (!def.basePath) continue;
@@ -75,25 +72,58 @@ export function buildRoutes(registry: Registry): Route[] {
   return routes;
 }
 
-/** The route for a method and path: literal segments win over ':id' (so /search is not an id). */
-export function findRoute(routes: Route[], method: string, path: string): { route: Route; pathId?: string } | undefined {
+/**
+ * The route for a method and path: literal segments win over named ones (so /search is not an id).
+ * `pathId` is the `:id` segment; `path` holds every named segment.
+ */
+export function findRoute(
+  routes: Route[],
+  method: string,
+  path: string,
+): { route: Route; pathId?: string; path: Record<string, string> } | undefined {
   const parts = split(path);
-  let best: { route: Route; pathId?: string; literal: number } | undefined;
+  let best: { route: Route; path: Record<string, string>; literal: number } | undefined;
   for (const route of routes) {
     if (route.method !== method || route.segments.length !== parts.length) continue;
-    let pathId: string | undefined;
+    const named: Record<string, string> = {};
     let literal = 0;
     let fits = true;
     for (let i = 0; i < parts.length && fits; i++) {
       const seg = route.segments[i]!;
-      if (seg === ':id') pathId = safeDecode(parts[i]!);
+      if (seg.startsWith(':')) named[seg.slice(1)] = safeDecode(parts[i]!);
       else if (seg === parts[i]) literal++;
       else fits = false;
     }
-    if (fits && (!best || literal > best.literal)) best = { route, pathId, literal };
+    if (fits && (!best || literal > best.literal)) best = { route, path: named, literal };
   }
-  return best && { route: best.route, pathId: best.pathId };
+  return best && { route: best.route, pathId: best.path.id, path: best.path };
 }
+
+/**
+ * A Stripe list over any records (for sub-collections served by custom routes, e.g. a customer's
+ * sources): cursors, limit, `created`, same-second order, `data.` expansion, like the generic list.
+ */
+export function listOf(
+  ctx: RequestContext,
+  def: ResourceDefinition,
+  records: readonly StoredRecord[],
+  params: Params,
+  url: string,
+): { object: 'list'; data: unknown[]; has_more: boolean; url: string } {
+  const itemTree = checkListExpand(ctx.registry, def, parseExpand(params.expand));
+  const created = ctx.listSettings.honourCreatedFilter ? params.created : undefined;
+  const ascending = [...records].sort((a, b) => a.created - b.created || a.seq - b.seq);
+  const page = paginate(ctx.store, def.type, inListOrder(ascending, ctx.listSettings.sameSecondOrder), {
+    limit: params.limit ?? 10,
+    startingAfter: params.starting_after ?? undefined,
+    endingBefore: params.ending_before ?? undefined,
+    filter: (r: StoredRecord) => !created || inRange(r.created, created),
+  });
+  return { object: 'list', data: page.data.map((r) => expandObject(ctx, def, r.object, itemTree)), has_more: page.hasMore, url };
+}
+
+/** The paging parameters every list takes; custom list routes spread these into their params. */
+export { LIST_PARAMS };
 
 function createRoute(def: ResourceDefinition, segments: string[]): Route {
   return {
@@ -104,6 +134,7 @@ function createRoute(def: ResourceDefinition, segments: string[]): Route {
     run(ctx, params) {
       const tree = expandTree(ctx, def, params);
       const record = def.create!.handle(ctx, params);
+      recordEvent(ctx, def, 'created', record.object);
       return ok(expandObject(ctx, def, record.object, tree));
     },
   };
@@ -133,7 +164,9 @@ function updateRoute(def: ResourceDefinition, segments: string[]): Route {
     run(ctx, params, id) {
       const tree = expandTree(ctx, def, params);
       const record = ctx.store.require(def.type, id!);
+      const before = structuredClone(record.object);
       def.update!.handle(ctx, record, params);
+      recordEvent(ctx, def, 'updated', record.object, before);
       return ok(expandObject(ctx, def, record.object, tree));
     },
   };
@@ -149,6 +182,7 @@ function deleteRoute(def: ResourceDefinition, segments: string[]): Route {
       const record = ctx.store.require(def.type, id!);
       def.del!.handle?.(ctx, record);
       const stub = deletedStub(record);
+      recordEvent(ctx, def, 'deleted', record.object);
       ctx.store.markDeleted(record, stub);
       return ok(structuredClone(stub));
     },

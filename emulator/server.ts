@@ -27,7 +27,9 @@ import { buildRoutes, findRoute, type ListSettings, type Route } from './routes'
 import { Store } from './store';
 import type { Emulator, EmulatorOptions, Fault, RecordedRequest, SameSecondOrder } from './types';
 
-export const DEFAULT_STRIPE_VERSION = '2026-08-26.dahlia';
+import { DEFAULT_STRIPE_VERSION } from './version';
+
+export { DEFAULT_STRIPE_VERSION };
 export const PLATFORM_ACCOUNT = 'acct_emulator';
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -250,7 +252,7 @@ export class EmulatorCore {
     const params = validateParams(rawParams, found.route.params);
 
     const partitionKey = record.account + (caller.livemode ? ':live' : '');
-    const run = (): Answer => this.execute(found.route, params, found.pathId, caller, record, partitionKey);
+    const run = (): Answer => this.execute(found.route, params, found.pathId, found.path, caller, record, partitionKey);
     const key = record.headers['idempotency-key'];
     if (record.method !== 'POST' || !key) return run;
     return this.withIdempotency(partitionKey, key, fingerprint(record.method, record.path, rawParams), record, run);
@@ -301,10 +303,15 @@ export class EmulatorCore {
     route: Route,
     params: Params,
     pathId: string | undefined,
+    path: Record<string, string>,
     caller: Caller,
     record: RecordedRequest,
     partitionKey: string,
   ): Answer {
+    const settings: ListSettings = {
+      sameSecondOrder: this.sameSecondOrder,
+      honourCreatedFilter: this.options.honourCreatedFilter ?? true,
+    };
     const ctx: RequestContext = {
       store: this.store.partition(partitionKey),
       account: record.account,
@@ -312,14 +319,12 @@ export class EmulatorCore {
       now: this.clock.now(),
       ids: this.ids,
       requestId: record.requestId,
+      idempotencyKey: record.headers['idempotency-key'],
       registry: this.registry,
-    };
-    const settings: ListSettings = {
-      sameSecondOrder: this.sameSecondOrder,
-      honourCreatedFilter: this.options.honourCreatedFilter ?? true,
+      listSettings: settings,
     };
     try {
-      const result = route.run(ctx, params, pathId, settings);
+      const result = route.run(ctx, params, pathId, settings, path);
       return { status: result.status, body: result.body, headers: {}, replayed: false, stage: 'execution' };
     } catch (err) {
       return { ...this.errorAnswer(err), stage: err instanceof StripeError ? err.stage : 'execution' };

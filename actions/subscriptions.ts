@@ -1,0 +1,3 @@
+import type { ActionDefinition } from '../connector/action';
+
+export const subscriptionActions: ActionDefinition<any>[] = [];

@@ -1,0 +1,3 @@
+import type { ActionCase } from './types';
+
+export const cases: ActionCase[] = [];

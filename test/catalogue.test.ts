@@ -1,0 +1,81 @@
+/**
+ * Every action runs at least once over HTTP against the emulator with valid input (the request it
+ * sends is checked: method, path, encoded parameters) and once with invalid input (nothing is sent,
+ * the bad field is named). The cases live in test/cases/, one file per group of resources.
+ */
+import type { StripeClient } from '../connector/client';
+import { StripeInputValidationError } from '../connector/errors';
+import { getAction, listActions, runAction } from '../connector/registry';
+import { closeTransport } from '../connector/transport';
+import { allCases } from './cases';
+import type { CaseContext } from './cases/types';
+import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+
+/** Fields the connector consumes itself; they never reach Stripe as parameters. */
+const CONNECTOR_FIELDS = new Set(['idempotency_key', 'return_all', 'max_items']);
+
+/** A value as it arrives in a form body or query: every scalar a string, null as "" (Stripe's unset). */
+function wireForm(value: unknown): unknown {
+  if (value === null) return '';
+  if (Array.isArray(value)) return value.map(wireForm);
+  if (typeof value === 'object' && value !== undefined) {
+    return Object.fromEntries(Object.entries(value as object).filter(([, v]) => v !== undefined).map(([k, v]) => [k, wireForm(v)]));
+  }
+  return String(value);
+}
+
+let emulator: Emulator;
+let client: StripeClient;
+let ctx: CaseContext;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  client = clientFor(emulator);
+  ctx = { run: (key, input) => runAction(key, input, { client }), emulator, client };
+});
+afterAll(async () => {
+  await closeTransport();
+  await emulator.close();
+});
+beforeEach(() => emulator.reset());
+
+it('every action in the registry has exactly one catalogue case', () => {
+  const keys = listActions().map((action) => action.key);
+  const caseKeys = allCases.map((c) => c.key);
+  expect(new Set(caseKeys).size).toBe(caseKeys.length);
+  expect([...caseKeys].sort()).toEqual([...keys].sort());
+});
+
+describe.each(allCases.map((c) => [c.key, c] as const))('%s', (key, actionCase) => {
+  it('sends the expected request with valid input and returns Stripe\'s answer', async () => {
+    const action = getAction(key)!;
+    const input = await actionCase.input(ctx);
+    const expected = actionCase.request(input);
+    const before = emulator.requests.length;
+    const result = await runAction(key, input, { client });
+    expect(emulator.requests.length).toBeGreaterThan(before);
+    const sent = emulator.requests.at(-1)!;
+    expect(sent.status).toBeLessThan(300);
+    expect([sent.method, sent.path]).toEqual([expected.method, expected.path]);
+
+    let params = expected.params;
+    if (!params) {
+      const parsed = action.input.parse(input) as Record<string, unknown>;
+      const pathIds = [...action.path.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1]!);
+      params = wireForm(
+        Object.fromEntries(Object.entries(parsed).filter(([k]) => !CONNECTOR_FIELDS.has(k) && !pathIds.includes(k))),
+      ) as Record<string, unknown>;
+    }
+    expect(sent.method === 'POST' ? sent.body : sent.query).toEqual(params);
+    if (sent.method === 'POST') expect(sent.headers['idempotency-key']).toEqual(expect.any(String));
+    await actionCase.check(result, input, ctx);
+  });
+
+  it('refuses invalid input, naming the field, and sends nothing', async () => {
+    const before = emulator.requests.length;
+    const error = await caught(runAction(key, actionCase.invalid.input, { client }));
+    expect(error).toBeInstanceOf(StripeInputValidationError);
+    expect((error as StripeInputValidationError).fields.map((f) => f.field)).toContain(actionCase.invalid.field);
+    expect(emulator.requests.length).toBe(before);
+  });
+});
