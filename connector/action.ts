@@ -25,7 +25,8 @@ export interface ActionDefinition<I extends AnyObjectSchema = AnyObjectSchema> {
   description: string;
   /** The resource group the action is listed under (`customers`, `charges`, ...). */
   group: string;
-  method: HttpMethod;
+  /** 'ANY' only for an action whose own `run` takes the method from its input (raw_api_request). */
+  method: HttpMethod | 'ANY';
   /** Path template; each `{name}` is an input field holding an id, e.g. `/v1/customers/{customer_id}`. */
   path: string;
   input: I;
@@ -48,6 +49,7 @@ export function defineAction<I extends AnyObjectSchema>(definition: ActionDefini
     if (!(name in shape)) throw new Error(`${definition.key}: path parameter {${name}} is not an input field`);
     if (!name.endsWith('_id')) throw new Error(`${definition.key}: path parameter {${name}} must be named <resource>_id`);
   }
+  if (definition.method === 'ANY' && !definition.run) throw new Error(`${definition.key}: method ANY needs its own run`);
   if (definition.method === 'GET' && 'idempotency_key' in shape) {
     throw new Error(`${definition.key}: a GET takes no idempotency_key`);
   }
@@ -115,6 +117,8 @@ export async function sendAction(
   input: Record<string, unknown>,
   ctx: ActionContext,
 ): Promise<unknown> {
+  const method = action.method;
+  if (method === 'ANY') throw new Error(`${action.key}: method ANY is sent by the action's own run`);
   const { idempotency_key, return_all, max_items, ...params } = input;
   const path = action.path.replace(PLACEHOLDER, (_match, name: string) => {
     const value = params[name];
@@ -144,7 +148,7 @@ export async function sendAction(
   }
 
   const response = await ctx.client.request({
-    method: action.method,
+    method,
     path,
     params,
     idempotencyKey: idempotency_key as string | undefined,

@@ -25,7 +25,7 @@ export interface StripeRequest {
   method: HttpMethod;
   /** An API path such as `/v1/customers/cus_123`; never a URL. */
   path: string;
-  /** Query (GET, DELETE) or form body (POST), Stripe-encoded. */
+  /** Query (GET, DELETE) or body (POST): Stripe's form encoding under /v1/, JSON under /v2/. */
   params?: Record<string, unknown>;
   /** POST only: sent as Idempotency-Key; generated (UUIDv4) when absent. Every retry reuses it. */
   idempotencyKey?: string;
@@ -72,12 +72,16 @@ const DEFAULT_PAGE_SIZE = 100;
 const API_PATH = /^\/v[12](\/[A-Za-z0-9_.-]+)+$/;
 
 /**
- * Refuses anything but a plain Stripe API path, so no input can turn a request into one for another
- * host or another endpoint: no scheme, no host, no `..`, no `//`, no percent-escapes.
+ * A plain Stripe API path: no input can turn a request into one for another host or another endpoint
+ * (no scheme, no host, no `..`, no `//`, no percent-escapes).
  */
+export function isApiPath(path: string): boolean {
+  return API_PATH.test(path) && !path.split('/').some((segment) => segment === '.' || segment === '..');
+}
+
+/** Refuses anything `isApiPath` does not accept, before any request goes out. */
 export function assertApiPath(path: string): void {
-  const segments = path.split('/').slice(1);
-  if (!API_PATH.test(path) || segments.some((s) => s === '.' || s === '..')) {
+  if (!isApiPath(path)) {
     throw new StripeInputValidationError('Refused request path', [
       { field: 'path', message: `${JSON.stringify(path)} is not a Stripe API path such as /v1/customers` },
     ]);
@@ -126,8 +130,10 @@ export class StripeClient {
   async request<T = unknown>(request: StripeRequest): Promise<StripeResponse<T>> {
     assertApiPath(request.path);
     if (request.idempotencyKey !== undefined) assertIdempotencyKey(request.idempotencyKey);
-    const encoded = encodeStripeForm(request.params);
     const isPost = request.method === 'POST';
+    // The v2 API takes JSON bodies; v1 and every query string take Stripe's form encoding.
+    const jsonBody = isPost && request.path.startsWith('/v2/');
+    const encoded = jsonBody ? JSON.stringify(request.params ?? {}) : encodeStripeForm(request.params);
     const idempotencyKey = isPost ? (request.idempotencyKey ?? randomUUID()) : undefined;
     const headers: Record<string, string> = {
       Authorization: this.connection.authorizationHeader(),
@@ -137,7 +143,7 @@ export class StripeClient {
     };
     if (this.connection.stripeAccount) headers['Stripe-Account'] = this.connection.stripeAccount;
     if (isPost) {
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      headers['Content-Type'] = jsonBody ? 'application/json' : 'application/x-www-form-urlencoded';
       headers['Idempotency-Key'] = idempotencyKey!;
     }
     const url = this.apiBase + request.path + (!isPost && encoded ? `?${encoded}` : '');

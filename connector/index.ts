@@ -19,7 +19,7 @@ export { createLogger, REDACT_PATHS } from './logger';
 export { encodeStripeForm } from './encoding';
 export { closeTransport } from './transport';
 export { STRIPE_API_VERSION, CONNECTOR_VERSION } from './version';
-export { currencyDecimals, formatAmount, ZERO_DECIMAL_CURRENCIES, THREE_DECIMAL_CURRENCIES } from '../schemas/currency';
+export { amountProblem, currencyDecimals, formatAmount, toMinorUnits, ZERO_DECIMAL_CURRENCIES, THREE_DECIMAL_CURRENCIES } from '../schemas/currency';
 
 /** A client for one connection (the key is checked here, before any request). */
 export function createClient(connection: ConnectionConfig, options?: StripeClientOptions): StripeClient {

@@ -17,12 +17,42 @@ export function currencyDecimals(currency: string): 0 | 2 | 3 {
   return 2;
 }
 
-/** Why an amount is not valid for its currency, or undefined when it is. */
-export function amountProblem(amount: number, currency: string): string | undefined {
-  if (THREE_DECIMAL_CURRENCIES.has(currency.toLowerCase()) && amount % 10 !== 0) {
-    return `${currency.toUpperCase()} amounts are in thousandths and must end in 0 (Stripe charges whole hundredths)`;
+/**
+ * Two-decimal in the API, but only whole units are accepted (docs.stripe.com/currencies#special-cases):
+ * ISK everywhere since card networks dropped fractional krónur; HUF and TWD for payouts.
+ */
+const WHOLE_UNITS_ONLY: ReadonlySet<string> = new Set(['isk']);
+const WHOLE_UNIT_PAYOUTS: ReadonlySet<string> = new Set(['huf', 'twd']);
+
+/** Why an amount is not valid for its currency (in a charge, or in a payout), or undefined when it is. */
+export function amountProblem(amount: number, currency: string, use: 'payment' | 'payout' = 'payment'): string | undefined {
+  const code = currency.toLowerCase();
+  if (THREE_DECIMAL_CURRENCIES.has(code) && amount % 10 !== 0) {
+    return `${code.toUpperCase()} amounts are in thousandths and must end in 0 (Stripe charges whole hundredths)`;
+  }
+  if ((WHOLE_UNITS_ONLY.has(code) || (use === 'payout' && WHOLE_UNIT_PAYOUTS.has(code))) && amount % 100 !== 0) {
+    return `${code.toUpperCase()} amounts are in hundredths but must be whole units: a multiple of 100`;
   }
   return undefined;
+}
+
+/**
+ * A decimal amount in the major unit as the integer Stripe takes, exactly (no floating point):
+ * ('19.99', 'usd') -> 1999, ('500', 'jpy') -> 500, ('1.5', 'bhd') -> 1500. Refuses more decimals than the
+ * currency has, so nothing is silently rounded.
+ */
+export function toMinorUnits(major: string | number, currency: string): number {
+  const text = typeof major === 'number' ? major.toString() : major.trim();
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) throw new RangeError(`${JSON.stringify(major)} is not a decimal amount such as 19.99`);
+  const [, sign, whole, fraction = ''] = match;
+  const decimals = currencyDecimals(currency);
+  if (fraction.replace(/0+$/, '').length > decimals) {
+    throw new RangeError(`${currency.toUpperCase()} has ${decimals} decimals; ${text} has more`);
+  }
+  const minor = Number(whole! + fraction.padEnd(decimals, '0').slice(0, decimals));
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`${text} is too large`);
+  return sign ? -minor : minor;
 }
 
 /** A smallest-unit amount as a decimal string in the major unit: (1999, 'usd') -> '19.99', (500, 'jpy') -> '500'. */
