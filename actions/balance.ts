@@ -1,15 +1,71 @@
 import { z } from 'zod';
-import { defineAction } from '../connector/action';
-import { expand } from '../schemas/common';
+import { defineAction, defineListAction } from '../connector/action';
+import { createdRange, currency, expand, stripeId } from '../schemas/common';
+
+const group = 'balance';
 
 export const retrieveBalance = defineAction({
   key: 'retrieve_balance',
   title: 'Retrieve balance',
   description: 'Retrieves the account balance: available and pending amounts per currency, in the smallest currency unit.',
-  group: 'balance',
+  group,
   method: 'GET',
   path: '/v1/balance',
   input: z.object({ expand }).strict(),
 });
 
-export const balanceActions = [retrieveBalance];
+/** The balance transaction types a flow most often filters on (Stripe has more, rarer ones). */
+const BALANCE_TRANSACTION_TYPES = [
+  'adjustment',
+  'application_fee',
+  'application_fee_refund',
+  'charge',
+  'payment',
+  'payment_refund',
+  'payout',
+  'payout_cancel',
+  'payout_failure',
+  'refund',
+  'refund_failure',
+  'stripe_fee',
+  'topup',
+  'transfer',
+  'transfer_cancel',
+  'transfer_failure',
+  'transfer_refund',
+] as const;
+
+export const listBalanceTransactions = defineListAction({
+  key: 'list_balance_transactions',
+  title: 'List balance transactions',
+  description:
+    'Lists the movements of the account balance (charges, refunds, payouts, transfers, dispute withdrawals...), newest first. ' +
+    'Each has amount, fee and net in the smallest currency unit (negative for money leaving) and the source object id. Returns { data, has_more }.',
+  group,
+  path: '/v1/balance_transactions',
+  filters: {
+    type: z.enum(BALANCE_TRANSACTION_TYPES).optional().describe('Only transactions of this type, e.g. charge, refund, payout, transfer, adjustment (disputes).'),
+    source: z
+      .string()
+      .regex(/^[a-z]+_[A-Za-z0-9_]+$/, 'expected a Stripe object id such as ch_... or po_...')
+      .optional()
+      .describe('Only the transactions this object caused (a charge ch_..., refund re_..., payout po_..., transfer tr_...).'),
+    payout: stripeId(['po'], 'payout')
+      .optional()
+      .describe('Only the transactions paid out in this automatic payout (Stripe refuses manual payouts here).'),
+    currency: currency.optional(),
+    created: createdRange,
+  },
+});
+
+export const retrieveBalanceTransaction = defineAction({
+  key: 'retrieve_balance_transaction',
+  title: 'Retrieve balance transaction',
+  description: 'Retrieves one balance transaction by id (txn_..., as on a charge\'s or payout\'s balance_transaction). Returns it.',
+  group,
+  method: 'GET',
+  path: '/v1/balance_transactions/{balance_transaction_id}',
+  input: z.object({ balance_transaction_id: stripeId(['txn'], 'balance transaction'), expand }).strict(),
+});
+
+export const balanceActions = [retrieveBalance, listBalanceTransactions, retrieveBalanceTransaction];

@@ -1,3 +1,72 @@
-import type { ActionDefinition } from '../connector/action';
+import { z } from 'zod';
+import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
+import { expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 
-export const customerSourceActions: ActionDefinition<any>[] = [];
+const group = 'customer_sources';
+const customerId = stripeId(['cus'], 'customer');
+const sourceId = stripeId(['card', 'ba', 'src'], 'saved card, bank account or source');
+
+export const createCustomerSource = defineAction({
+  key: 'create_customer_source',
+  title: 'Add customer source',
+  description:
+    'Saves a card or bank account on a customer from a token (tok_visa in test mode) or a source id. The first one saved becomes the ' +
+    'customer\'s default_source; later ones do not (update_customer with default_source to change it). Returns the card or bank account.',
+  group,
+  method: 'POST',
+  path: '/v1/customers/{customer_id}/sources',
+  input: z
+    .object({
+      customer_id: customerId,
+      source: z
+        .string()
+        .regex(/^(tok|btok|src)_[A-Za-z0-9_]+$/, 'expected a token or source id (tok_..., btok_..., src_...)')
+        .describe('A card or bank account token (tok_visa in test mode, btok_... for bank accounts) or a source id (src_...).'),
+      metadata: metadata.optional(),
+      idempotency_key: idempotencyKey,
+      expand,
+    })
+    .strict(),
+});
+
+export const retrieveCustomerSource = defineAction({
+  key: 'retrieve_customer_source',
+  title: 'Retrieve customer source',
+  description: 'Retrieves one of a customer\'s saved cards, bank accounts or sources. Returns it.',
+  group,
+  method: 'GET',
+  path: '/v1/customers/{customer_id}/sources/{source_id}',
+  input: z.object({ customer_id: customerId, source_id: sourceId, expand }).strict(),
+});
+
+export const deleteCustomerSource = defineAction({
+  key: 'delete_customer_source',
+  title: 'Delete customer source',
+  description:
+    'Removes a saved card or bank account from a customer. If it was the default source, the most recently added remaining one becomes ' +
+    'the default (none left: default_source becomes null). Returns { id, object, deleted: true }.',
+  group,
+  method: 'DELETE',
+  path: '/v1/customers/{customer_id}/sources/{source_id}',
+  // The answer is a deleted stub: nothing to expand.
+  input: z.object({ customer_id: customerId, source_id: sourceId }).strict(),
+});
+
+export const listCustomerSources = defineListAction({
+  key: 'list_customer_sources',
+  title: 'List customer sources',
+  description: 'Lists a customer\'s saved cards and bank accounts, newest first, optionally only one kind. Returns { data, has_more }.',
+  group,
+  path: '/v1/customers/{customer_id}/sources',
+  filters: {
+    customer_id: customerId,
+    object: z.enum(['card', 'bank_account']).optional().describe('Only cards or only bank accounts.'),
+  },
+});
+
+export const customerSourceActions: ActionDefinition<any>[] = [
+  createCustomerSource,
+  retrieveCustomerSource,
+  deleteCustomerSource,
+  listCustomerSources,
+];

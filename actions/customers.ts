@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, defineSearchAction } from '../connector/action';
+import { StripeError } from '../connector/errors';
 import {
   address,
   clearableFields,
@@ -116,7 +117,8 @@ export const deleteCustomer = defineAction({
   group,
   method: 'DELETE',
   path: '/v1/customers/{customer_id}',
-  input: z.object({ customer_id: customerId, expand }).strict(),
+  // Stripe's DELETE takes no expand: the answer is a deleted stub.
+  input: z.object({ customer_id: customerId }).strict(),
 });
 
 export const listCustomers = defineListAction({
@@ -143,4 +145,44 @@ export const searchCustomers = defineSearchAction({
     "Stripe search query over email, name, phone, created and metadata, e.g. email:'jane@example.com', name~'jan', metadata['plan']:'pro' AND created>1700000000.",
 });
 
-export const customerActions = [createCustomer, retrieveCustomer, updateCustomer, deleteCustomer, listCustomers, searchCustomers];
+export const findCustomer = defineAction({
+  key: 'find_customer',
+  title: 'Find customer',
+  description:
+    'Looks a customer up by id or by exact email (give exactly one). By email it returns the newest customer with exactly that address ' +
+    '(case-sensitive). Returns the customer, or null when there is none: a deleted or unknown customer is null, not an error.',
+  group,
+  method: 'GET',
+  path: '/v1/customers',
+  input: z
+    .object({
+      customer_id: customerId.optional().describe('The customer id (cus_...). Not with email.'),
+      email: z.string().min(1).max(512).optional().describe('An exact email address (case-sensitive). Not with customer_id.'),
+      expand,
+    })
+    .strict()
+    .superRefine((input, ctx) => {
+      if ((input.customer_id === undefined) === (input.email === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['email'], message: 'give exactly one of customer_id or email' });
+      }
+    }),
+  async run(ctx, input) {
+    if (input.email !== undefined) {
+      const page = await ctx.client.list('/v1/customers', { email: input.email, limit: 1, expand: input.expand });
+      return page.data[0] ?? null;
+    }
+    try {
+      const response = await ctx.client.request<Record<string, unknown>>({
+        method: 'GET',
+        path: `/v1/customers/${encodeURIComponent(input.customer_id!)}`,
+        params: { expand: input.expand },
+      });
+      return response.body.deleted ? null : response.body;
+    } catch (error) {
+      if (error instanceof StripeError && error.statusCode === 404) return null;
+      throw error;
+    }
+  },
+});
+
+export const customerActions = [createCustomer, retrieveCustomer, updateCustomer, deleteCustomer, listCustomers, searchCustomers, findCustomer];

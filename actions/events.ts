@@ -1,3 +1,54 @@
-import type { ActionDefinition } from '../connector/action';
+import { z } from 'zod';
+import { defineAction } from '../connector/action';
+import { createdRange, exclusiveCursors, expand, listPaging, stripeId } from '../schemas/common';
 
-export const eventActions: ActionDefinition<any>[] = [];
+const group = 'events';
+const eventType = z
+  .string()
+  .min(1)
+  .max(5000)
+  .regex(/^[a-z0-9_.*]+$/, 'expected an event type such as customer.subscription.updated');
+
+export const retrieveEvent = defineAction({
+  key: 'retrieve_event',
+  title: 'Retrieve event',
+  description: 'Retrieves an event (kept 30 days) by id: its type, and in data.object the object as it was, with data.previous_attributes on updates.',
+  group,
+  method: 'GET',
+  path: '/v1/events/{event_id}',
+  input: z.object({ event_id: stripeId(['evt'], 'event'), expand }).strict(),
+});
+
+// A list action with one more cross-field rule (type or types), so written out rather than defineListAction.
+export const listEvents = defineAction({
+  key: 'list_events',
+  title: 'List events',
+  description:
+    'Lists events of the last 30 days, newest first. Filter by type (one type, or a pattern with *, e.g. "customer.subscription.*") or types (up to 20 exact types), not both; and by creation time. Returns { data, has_more }.',
+  group,
+  method: 'GET',
+  path: '/v1/events',
+  paging: 'list',
+  input: z
+    .object({
+      type: eventType.optional().describe('One event type, or a * pattern such as "invoice.*". Not with types.'),
+      types: z
+        .array(eventType.regex(/^[^*]+$/, 'types takes exact types; use type for a * pattern'))
+        .min(1)
+        .max(20)
+        .optional()
+        .describe('Up to 20 exact event types, e.g. ["customer.subscription.updated", "customer.subscription.deleted"]. Not with type.'),
+      created: createdRange,
+      delivery_success: z.boolean().optional().describe('Only events whose webhook delivery succeeded (true) or failed (false).'),
+      ...listPaging,
+    })
+    .strict()
+    .superRefine((input, ctx) => {
+      exclusiveCursors(input, ctx);
+      if (input.type !== undefined && input.types !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['types'], message: 'give type or types, not both' });
+      }
+    }),
+});
+
+export const eventActions = [retrieveEvent, listEvents];

@@ -109,6 +109,8 @@ export function listOf(
   records: readonly StoredRecord[],
   params: Params,
   url: string,
+  /** Filters what is returned while cursors may still name any of `records` (as the generic list does). */
+  filter?: (record: StoredRecord) => boolean,
 ): { object: 'list'; data: unknown[]; has_more: boolean; url: string } {
   const itemTree = checkListExpand(ctx.registry, def, parseExpand(params.expand));
   const created = ctx.listSettings.honourCreatedFilter ? params.created : undefined;
@@ -117,7 +119,7 @@ export function listOf(
     limit: params.limit ?? 10,
     startingAfter: params.starting_after ?? undefined,
     endingBefore: params.ending_before ?? undefined,
-    filter: (r: StoredRecord) => !created || inRange(r.created, created),
+    filter: (r: StoredRecord) => (!created || inRange(r.created, created)) && (!filter || filter(r)),
   });
   return { object: 'list', data: page.data.map((r) => expandObject(ctx, def, r.object, itemTree)), has_more: page.hasMore, url };
 }

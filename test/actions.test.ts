@@ -248,19 +248,52 @@ describe('return_all', () => {
   });
 });
 
+/** The catalogue the issue asks for, key by key. */
+const CATALOGUE = `
+retrieve_balance list_balance_transactions retrieve_balance_transaction
+create_customer retrieve_customer update_customer delete_customer list_customers search_customers find_customer
+create_customer_source retrieve_customer_source delete_customer_source list_customer_sources
+create_charge retrieve_charge update_charge capture_charge list_charges search_charges
+create_payment_intent retrieve_payment_intent update_payment_intent confirm_payment_intent capture_payment_intent
+cancel_payment_intent list_payment_intents search_payment_intents list_payment_intent_line_items
+create_refund retrieve_refund update_refund cancel_refund list_refunds
+create_invoice retrieve_invoice update_invoice delete_invoice finalize_invoice pay_invoice send_invoice void_invoice
+mark_invoice_uncollectible attach_payment_to_invoice add_invoice_lines find_invoice list_invoices search_invoices
+list_invoice_line_items create_invoice_item retrieve_invoice_item update_invoice_item delete_invoice_item list_invoice_items
+create_subscription retrieve_subscription update_subscription cancel_subscription resume_subscription list_subscriptions
+search_subscriptions list_subscription_items
+create_product retrieve_product update_product delete_product list_products search_products
+create_price retrieve_price update_price list_prices search_prices
+create_coupon retrieve_coupon update_coupon delete_coupon list_coupons create_promotion_code retrieve_promotion_code list_promotion_codes
+create_payment_link retrieve_payment_link update_payment_link deactivate_payment_link list_payment_links list_payment_link_line_items
+create_payment_method attach_payment_method detach_payment_method retrieve_payment_method list_customer_payment_methods
+create_checkout_session retrieve_checkout_session expire_checkout_session list_checkout_sessions list_checkout_session_line_items
+create_setup_intent retrieve_setup_intent confirm_setup_intent cancel_setup_intent
+retrieve_dispute update_dispute close_dispute list_disputes
+create_payout retrieve_payout cancel_payout list_payouts
+create_credit_note retrieve_credit_note void_credit_note list_credit_notes
+create_tax_rate retrieve_tax_rate update_tax_rate list_tax_rates
+retrieve_event list_events
+create_meter_event list_meters
+create_transfer retrieve_transfer list_transfers
+raw_api_request
+`.trim().split(/\s+/);
+
 describe('the catalogue', () => {
-  it('holds the slice\'s 13 actions, each <verb>_<resource> with expand and (creates) idempotency_key', () => {
-    const keys = listActions().map((a) => a.key);
-    expect(keys.sort()).toEqual(
-      [
-        'capture_charge', 'create_charge', 'create_customer', 'delete_customer', 'list_charges', 'list_customers',
-        'retrieve_balance', 'retrieve_charge', 'retrieve_customer', 'search_charges', 'search_customers', 'update_charge', 'update_customer',
-      ].sort(),
-    );
+  it('holds the 125 actions of the catalogue, each <verb>_<resource>', () => {
+    expect(CATALOGUE).toHaveLength(125);
+    expect(listActions().map((a) => a.key).sort()).toEqual([...CATALOGUE].sort());
+    for (const action of listActions()) expect(action.key).toMatch(/^[a-z]+(_[a-z0-9]+)+$/);
+  });
+
+  it('every create takes an idempotency_key, no GET does, and every GET takes expand', () => {
     for (const action of listActions()) {
       const shape = (action.input as unknown as { shape: Record<string, unknown> }).shape;
-      expect(Object.keys(shape)).toContain('expand');
-      expect('idempotency_key' in shape).toBe(action.key.startsWith('create_'));
+      if (action.key.startsWith('create_')) expect([action.key, 'idempotency_key' in shape]).toEqual([action.key, true]);
+      if (action.method === 'GET') {
+        expect([action.key, 'idempotency_key' in shape]).toEqual([action.key, false]);
+        expect([action.key, 'expand' in shape]).toEqual([action.key, true]);
+      }
     }
   });
 });

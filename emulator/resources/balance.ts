@@ -1,10 +1,11 @@
 /**
- * GET /v1/balance, computed from the partition's charges: per currency, what was captured minus
- * what was refunded afterwards (a partial capture's released remainder never entered the
- * balance). Simplifications: no fees, and funds are available at once (Stripe holds card funds
- * as pending for a few days).
+ * GET /v1/balance: per currency, the sum of the balance transactions' net (captured charges minus
+ * refunds, payouts, transfers and dispute withdrawals; see balance_transactions.ts). A partial
+ * capture's released remainder never enters the balance. Simplifications: no fees, and funds are
+ * available at once (Stripe holds card funds as pending for a few days).
  */
 import type { ResourceDefinition } from '../resource';
+import { availableByCurrency } from './balance_transactions';
 
 export const balance: ResourceDefinition = {
   type: 'balance',
@@ -16,13 +17,7 @@ export const balance: ResourceDefinition = {
       path: '/v1/balance',
       params: {},
       handle(ctx) {
-        const net = new Map<string, number>();
-        for (const record of ctx.store.live('charge')) {
-          const charge = record.object;
-          if (!charge.captured) continue;
-          const refundedAfterCapture = charge.amount_refunded - (record.hidden.released ?? 0);
-          net.set(charge.currency, (net.get(charge.currency) ?? 0) + charge.amount_captured - refundedAfterCapture);
-        }
+        const net = availableByCurrency(ctx);
         if (net.size === 0) net.set('usd', 0);
         const currencies = [...net.keys()].sort();
         return {

@@ -1,10 +1,18 @@
 /**
  * Test-mode card tokens and the card objects they turn into. Cards are stored (type 'card') so
- * a customer's `default_source` and a charge's `payment_method` point at real objects; they have
- * no endpoints of their own yet.
+ * a customer's `default_source` and a charge's `payment_method` point at real objects. A customer's
+ * cards are reachable at /v1/customers/:customer/sources (params from Stripe's OpenAPI spec): add
+ * (the first becomes default_source), retrieve, list (object=card|bank_account; bank accounts are
+ * not modelled, so that list is empty), delete (a deleted default is replaced by the most recently
+ * added remaining card, or null). Events: customer.source.created, customer.source.deleted, and
+ * customer.updated when default_source changes.
  */
 import { createHash } from 'node:crypto';
 import { cardError, invalidRequest, resourceMissing } from '../errors';
+import { emitEvent } from '../events';
+import { checkExpand, expandObject, parseExpand } from '../expand';
+import { mergeMetadata, p, type Params } from '../params';
+import { LIST_PARAMS, listOf } from '../routes';
 import type { RequestContext, ResourceDefinition } from '../resource';
 import type { StoredRecord } from '../store';
 
@@ -62,6 +70,10 @@ const TEST_TOKENS: Record<string, TestCard> = {
       message: 'An error occurred while processing your card. Try again in a little bit.',
     },
   },
+  // Charges on these succeed, then a dispute opens (see disputes.ts, which knows them by last4).
+  tok_createDispute: { brand: 'Visa', last4: '0259', funding: 'credit', country: 'US' },
+  tok_createDisputeProductNotReceived: { brand: 'Visa', last4: '2685', funding: 'credit', country: 'US' },
+  tok_createDisputeInquiry: { brand: 'Visa', last4: '1976', funding: 'credit', country: 'US' },
   tok_chargeCustomerFail: {
     brand: 'Visa', last4: '0341', funding: 'credit', country: 'US', decline: declined('generic_decline'), attachable: true,
   },
@@ -73,12 +85,102 @@ const NETWORK: Record<string, string> = {
   'Diners Club': 'diners', JCB: 'jcb', UnionPay: 'unionpay',
 };
 
+const SOURCES = '/v1/customers/:customer/sources';
+
 export const cards: ResourceDefinition = {
   type: 'card',
   idPrefix: 'card_',
   idLength: 24,
   expandable: { customer: { types: ['customer'] } },
+  custom: [
+    {
+      method: 'POST',
+      path: SOURCES,
+      params: {
+        alipay_account: p.string({ maxLength: 5000 }),
+        bank_account: p.string({ maxLength: 5000 }),
+        card: p.string({ maxLength: 5000 }),
+        metadata: p.metadata(),
+        source: p.string({ maxLength: 5000 }),
+      },
+      handle(ctx, params, path) {
+        const tree = expandTree(ctx, params);
+        const customer = ctx.store.require('customer', path.customer!, 'customer');
+        if (params.bank_account || params.alipay_account) {
+          const param = params.bank_account ? 'bank_account' : 'alipay_account';
+          throw invalidRequest(`No such token: '${params[param]}'`, { code: 'resource_missing', param });
+        }
+        const token: string | undefined = params.source ?? params.card ?? undefined;
+        if (!token) throw invalidRequest('Missing required param: source.', { code: 'parameter_missing', param: 'source', stage: 'validation' });
+        const card = cardFromToken(ctx, token, customer.id, params.source ? 'source' : 'card');
+        card.object.metadata = mergeMetadata({}, params.metadata ?? {});
+        emitEvent(ctx, 'customer.source.created', card.object);
+        if (!customer.object.default_source) setDefaultSource(ctx, customer, card.id);
+        return expandObject(ctx, cards, card.object, tree);
+      },
+    },
+    {
+      method: 'GET',
+      path: SOURCES,
+      params: { ...LIST_PARAMS, object: p.string({ maxLength: 5000, emptyable: false }) },
+      handle(ctx, params, path) {
+        const customer = ctx.store.require('customer', path.customer!, 'customer');
+        const records = params.object === undefined || params.object === 'card' ? customerCards(ctx, customer.id) : [];
+        return listOf(ctx, cards, records, params, `/v1/customers/${customer.id}/sources`);
+      },
+    },
+    {
+      method: 'GET',
+      path: `${SOURCES}/:id`,
+      params: {},
+      handle(ctx, params, path) {
+        const tree = expandTree(ctx, params);
+        const customer = ctx.store.require('customer', path.customer!, 'customer');
+        return expandObject(ctx, cards, linkedSource(ctx, customer.id, path.id!).object, tree);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${SOURCES}/:id`,
+      params: {},
+      handle(ctx, _params, path) {
+        const customer = ctx.store.require('customer', path.customer!, 'customer');
+        const card = linkedSource(ctx, customer.id, path.id!);
+        const stub = { id: card.id, object: 'card', deleted: true };
+        ctx.store.markDeleted(card, stub);
+        emitEvent(ctx, 'customer.source.deleted', card.object);
+        if (customer.object.default_source === card.id) {
+          // Stripe makes the most recently added remaining source the default (none left: null).
+          setDefaultSource(ctx, customer, customerCards(ctx, customer.id).at(-1)?.id ?? null);
+        }
+        return structuredClone(stub);
+      },
+    },
+  ],
 };
+
+function expandTree(ctx: RequestContext, params: Params) {
+  const tree = parseExpand(params.expand);
+  checkExpand(ctx.registry, cards, tree);
+  return tree;
+}
+
+/** A customer's live cards, oldest first. */
+export function customerCards(ctx: RequestContext, customerId: string): StoredRecord[] {
+  return ctx.store.live('card').filter((r) => r.object.customer === customerId);
+}
+
+function linkedSource(ctx: RequestContext, customerId: string, id: string): StoredRecord {
+  const record = ctx.store.get(id, 'card');
+  if (record && !record.deleted && record.object.customer === customerId) return record;
+  throw invalidRequest(`Customer ${customerId} does not have a linked source with ID ${id}.`, { code: 'resource_missing', param: 'id', status: 404 });
+}
+
+function setDefaultSource(ctx: RequestContext, customer: StoredRecord, id: string | null): void {
+  const before = structuredClone(customer.object);
+  customer.object.default_source = id;
+  emitEvent(ctx, 'customer.updated', customer.object, before);
+}
 
 /**
  * Turns a token into a stored card, attached to `customer` when given. Throws Stripe's errors for

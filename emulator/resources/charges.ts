@@ -8,10 +8,13 @@
  * reports it in amount_refunded).
  */
 import { cardError, invalidRequest, paramError } from '../errors';
+import { emitEvent } from '../events';
 import { applyUpdate, p, type Params, type ParamSpecs } from '../params';
 import type { RequestContext, ResourceDefinition } from '../resource';
 import type { StoredRecord } from '../store';
 import { cardFromToken, networkOf, savedCard, type Decline } from './cards';
+import { openTestDispute } from './disputes';
+import { refundsOf } from './refunds';
 import { ADDRESS_FIELDS, EMPTY_METADATA_ON_CREATE, normalizeAddress, normalizeShipping } from './shared';
 
 const SHIPPING = p.object({
@@ -80,6 +83,8 @@ export const charges: ResourceDefinition = {
   idPrefix: 'ch_',
   idLength: 24,
   basePath: '/v1/charges',
+  // Stripe has no charge.created: creation records charge.succeeded or charge.failed (see insertCharge).
+  events: { created: false },
 
   create: { params: CREATE_PARAMS, handle: createCharge },
 
@@ -143,6 +148,11 @@ export const charges: ResourceDefinition = {
   expandable: { customer: { types: ['customer'] } },
 
   includable: {
+    // Since API 2022-11-15 a charge's refunds are only returned when expanded.
+    refunds: (ctx, charge) => {
+      const data = refundsOf(ctx, charge.id);
+      return { object: 'list', data, has_more: false, total_count: data.length, url: `/v1/charges/${charge.id}/refunds` };
+    },
     // Balance transactions are not stored objects yet: derive the charge's own from it.
     balance_transaction: (_ctx, charge) =>
       charge.balance_transaction
@@ -167,22 +177,88 @@ export const charges: ResourceDefinition = {
   },
 };
 
-function createCharge(ctx: RequestContext, params: Params): StoredRecord {
-  const minimum = MINIMUM_AMOUNT[params.currency];
-  if (minimum !== undefined && params.amount < minimum) {
-    throw paramError(`Amount must be at least ${minimum} ${params.currency} (in the currency's smallest unit).`, 'amount_too_small', 'amount');
+/** Stripe's minimum charge amount for the currency, as its 400 `amount_too_small`. */
+export function checkMinimumAmount(amount: number, currency: string): void {
+  const minimum = MINIMUM_AMOUNT[currency];
+  if (minimum !== undefined && amount < minimum) {
+    throw paramError(`Amount must be at least ${minimum} ${currency} (in the currency's smallest unit).`, 'amount_too_small', 'amount');
   }
+}
+
+function createCharge(ctx: RequestContext, params: Params): StoredRecord {
+  checkMinimumAmount(params.amount, params.currency);
   const source: string | undefined = params.source ?? params.card ?? undefined;
   if (!source && !params.customer) {
     throw paramError('Must provide source or customer.', 'parameter_missing', undefined);
   }
   const customer = params.customer ? ctx.store.require('customer', params.customer, 'customer', 400) : undefined;
   const card = resolveCard(ctx, source, customer, params.source ? 'source' : 'card');
-  const decline: Decline | undefined = card.hidden.decline;
-  const capture = params.capture ?? true;
-  const captured = !decline && capture;
-  const id = ctx.ids.next('ch_', 24);
   const c = card.object;
+  const record = insertCharge(ctx, params, {
+    customer: customer?.id ?? null,
+    paymentIntent: null,
+    capture: params.capture ?? true,
+    paymentMethod: card.id,
+    decline: card.hidden.decline,
+    card: {
+      brand: networkOf(c.brand),
+      country: c.country,
+      cvc_check: c.cvc_check,
+      exp_month: c.exp_month,
+      exp_year: c.exp_year,
+      fingerprint: c.fingerprint,
+      funding: c.funding,
+      last4: c.last4,
+    },
+    billingDetails: {
+      address: normalizeAddress({ city: c.address_city, country: c.address_country, line1: c.address_line1, line2: c.address_line2, postal_code: c.address_zip, state: c.address_state }),
+      email: null,
+      name: c.name,
+      phone: null,
+    },
+  });
+  const decline: Decline | undefined = card.hidden.decline;
+  if (decline) {
+    // The failed charge stays stored (lists and search show it); the error names it.
+    throw cardError(decline.message, { code: decline.code, decline_code: decline.declineCode, param: decline.param, charge: record.id });
+  }
+  return record;
+}
+
+/** The card a charge is made on, as payment_method_details.card shows it. */
+export interface ChargeCard {
+  brand: string;
+  country: string | null;
+  cvc_check: string | null;
+  exp_month: number;
+  exp_year: number;
+  fingerprint: string;
+  funding: string;
+  last4: string;
+}
+
+export interface ChargeOrigin {
+  customer: string | null;
+  paymentIntent: string | null;
+  capture: boolean;
+  paymentMethod: string;
+  decline?: Decline;
+  card: ChargeCard;
+  billingDetails: Record<string, any>;
+}
+
+/**
+ * Stores a charge (failed when the card declines, authorized only when `capture` is false) and
+ * records charge.succeeded or charge.failed. Never throws for a decline: the caller decides (a
+ * direct charge answers 402; a payment intent records the failure on itself first).
+ * `params` are the charge-level fields (amount, currency, description, metadata, receipt_email,
+ * shipping, statement descriptors, transfer_group, application_fee_amount, on_behalf_of, ...).
+ */
+export function insertCharge(ctx: RequestContext, params: Params, origin: ChargeOrigin): StoredRecord {
+  const decline = origin.decline;
+  const captured = !decline && origin.capture;
+  const id = ctx.ids.next('ch_', 24);
+  const c = origin.card;
 
   const object = {
     id,
@@ -194,17 +270,12 @@ function createCharge(ctx: RequestContext, params: Params): StoredRecord {
     application_fee: null,
     application_fee_amount: params.application_fee_amount ?? null,
     balance_transaction: captured ? ctx.ids.next('txn_', 24) : null,
-    billing_details: {
-      address: normalizeAddress({ city: c.address_city, country: c.address_country, line1: c.address_line1, line2: c.address_line2, postal_code: c.address_zip, state: c.address_state }),
-      email: null,
-      name: c.name,
-      phone: null,
-    },
+    billing_details: origin.billingDetails,
     calculated_statement_descriptor: params.statement_descriptor ?? (params.statement_descriptor_suffix ? `EMULATOR* ${params.statement_descriptor_suffix}` : 'EMULATOR'),
     captured,
     created: ctx.now,
     currency: params.currency,
-    customer: customer?.id ?? null,
+    customer: origin.customer,
     description: params.description ?? null,
     disputed: false,
     failure_balance_transaction: null,
@@ -216,12 +287,12 @@ function createCharge(ctx: RequestContext, params: Params): StoredRecord {
     on_behalf_of: params.on_behalf_of ?? null,
     outcome: outcome(decline),
     paid: !decline,
-    payment_intent: null,
-    payment_method: card.id,
+    payment_intent: origin.paymentIntent,
+    payment_method: origin.paymentMethod,
     payment_method_details: {
       card: {
         amount_authorized: decline ? null : params.amount,
-        brand: networkOf(c.brand),
+        brand: c.brand,
         ...(decline || captured ? {} : { capture_before: ctx.now + CAPTURE_WINDOW_SECONDS }),
         checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: c.cvc_check },
         country: c.country,
@@ -235,7 +306,7 @@ function createCharge(ctx: RequestContext, params: Params): StoredRecord {
         last4: c.last4,
         mandate: null,
         multicapture: { status: 'unavailable' },
-        network: networkOf(c.brand),
+        network: c.brand,
         network_token: { used: false },
         overcapture: { maximum_amount_capturable: params.amount, status: 'unavailable' },
         three_d_secure: null,
@@ -258,10 +329,8 @@ function createCharge(ctx: RequestContext, params: Params): StoredRecord {
     transfer_group: params.transfer_group ?? null,
   };
   const record = ctx.store.insert('charge', object, ctx.now, { released: 0 });
-  if (decline) {
-    // The failed charge stays stored (lists and search show it); the error names it.
-    throw cardError(decline.message, { code: decline.code, decline_code: decline.declineCode, param: decline.param, charge: id });
-  }
+  emitEvent(ctx, decline ? 'charge.failed' : 'charge.succeeded', object);
+  openTestDispute(ctx, record); // money group: dispute test cards open a dispute on a captured charge
   return record;
 }
 
@@ -307,7 +376,8 @@ function outcome(decline: Decline | undefined): Record<string, unknown> {
   };
 }
 
-function captureCharge(ctx: RequestContext, record: StoredRecord, params: Params): void {
+/** Captures an authorized charge (all or `params.amount` of it), recording charge.captured. */
+export function captureCharge(ctx: RequestContext, record: StoredRecord, params: Params): void {
   const charge = record.object;
   if (charge.status === 'failed') {
     throw invalidRequest(`Charge ${charge.id} has failed and cannot be captured.`, { param: 'charge' });
@@ -335,4 +405,5 @@ function captureCharge(ctx: RequestContext, record: StoredRecord, params: Params
   charge.balance_transaction = ctx.ids.next('txn_', 24);
   delete charge.payment_method_details?.card?.capture_before;
   applyUpdate(charge, params, ['receipt_email', 'statement_descriptor', 'statement_descriptor_suffix', 'transfer_group', 'application_fee_amount']);
+  emitEvent(ctx, 'charge.captured', charge);
 }

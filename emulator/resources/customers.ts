@@ -1,14 +1,19 @@
 /**
  * Customers (params from Stripe's OpenAPI spec: POST /v1/customers, POST /v1/customers/{id},
  * GET /v1/customers, GET /v1/customers/search). A token in `source` becomes a stored card that is
- * the customer's default_source; deleting a customer leaves a `{deleted: true}` stub that GET
- * still answers.
+ * the customer's default_source (on update it replaces, and deletes, the old default: events
+ * customer.source.created / customer.source.deleted); deleting a customer leaves a `{deleted: true}`
+ * stub that GET still answers. The sources sub-collection is in cards.ts.
  */
 import { randomBytes } from 'node:crypto';
+import { emitEvent } from '../events';
 import { applyUpdate, p, type ParamSpecs } from '../params';
 import type { RequestContext, ResourceDefinition } from '../resource';
 import type { StoredRecord } from '../store';
-import { cardFromToken, savedCard } from './cards';
+import { cardError, invalidRequest } from '../errors';
+import { cardFromToken, customerCards, savedCard } from './cards';
+import { attachDecline, attachPaymentMethod, resolvePaymentMethod } from './payment_methods';
+import { cancelSubscription } from './subscriptions';
 import { ADDRESS_FIELDS, EMPTY_METADATA_ON_CREATE, normalizeAddress, normalizeShipping, rejectUnmodelledReference } from './shared';
 
 const SHIPPING = p.object(
@@ -77,11 +82,14 @@ export const customers: ResourceDefinition = {
   create: {
     params: CREATE_PARAMS,
     handle(ctx, params) {
-      rejectUnmodelled(params);
-      rejectUnmodelledReference(params.payment_method, 'PaymentMethod', 'payment_method');
+      checkDiscounts(ctx, params);
       rejectUnmodelledReference(params.test_clock, 'test clock', 'test_clock');
       const id = ctx.ids.next('cus_', 14);
-      // The card is checked (and may decline) before anything is stored: the request is atomic.
+      // Everything that can fail is checked before anything is stored: the request is atomic.
+      const paymentMethod = params.payment_method ? resolvePaymentMethod(ctx, params.payment_method, 'payment_method') : undefined;
+      if (paymentMethod) checkAttachable(paymentMethod);
+      const defaultPaymentMethod = params.invoice_settings?.default_payment_method;
+      if (defaultPaymentMethod && defaultPaymentMethod !== paymentMethod?.id) throw notAttached(defaultPaymentMethod);
       const card = params.source ? cardFromToken(ctx, params.source, id, 'source') : undefined;
       const object = {
         id,
@@ -107,7 +115,9 @@ export const customers: ResourceDefinition = {
         tax_exempt: params.tax_exempt || 'none',
         test_clock: null,
       };
-      return ctx.store.insert('customer', object, ctx.now);
+      const record = ctx.store.insert('customer', object, ctx.now);
+      if (paymentMethod) attachPaymentMethod(ctx, paymentMethod, id);
+      return record;
     },
   },
 
@@ -116,8 +126,12 @@ export const customers: ResourceDefinition = {
   update: {
     params: UPDATE_PARAMS,
     handle(ctx, record, params) {
-      rejectUnmodelled(params);
+      checkDiscounts(ctx, params);
       const customer = record.object;
+      const defaultPaymentMethod = params.invoice_settings?.default_payment_method;
+      if (defaultPaymentMethod && ctx.store.get(defaultPaymentMethod, 'payment_method')?.object.customer !== customer.id) {
+        throw notAttached(defaultPaymentMethod);
+      }
       // Look-ups that can fail come first, so a failing update changes nothing.
       const newDefault = params.default_source ?? params.default_card;
       if (newDefault) savedCard(ctx, newDefault, customer.id, params.default_source ? 'default_source' : 'default_card');
@@ -126,7 +140,9 @@ export const customers: ResourceDefinition = {
       if (token) {
         // `source` replaces the default source (Stripe: use the sources API to add more cards).
         const card = cardFromToken(ctx, token, customer.id, params.source ? 'source' : 'card');
-        removeCard(ctx, customer.default_source);
+        emitEvent(ctx, 'customer.source.created', card.object);
+        const replaced = removeCard(ctx, customer.default_source);
+        if (replaced) emitEvent(ctx, 'customer.source.deleted', replaced.object);
         customer.default_source = card.id;
       }
       if (newDefault) customer.default_source = newDefault;
@@ -143,7 +159,9 @@ export const customers: ResourceDefinition = {
 
   del: {
     handle(ctx, record) {
-      for (const card of sourcesOf(ctx, record.id)) removeCard(ctx, card.id);
+      for (const card of customerCards(ctx, record.id)) removeCard(ctx, card.id);
+      // Stripe cancels a deleted customer's subscriptions at once.
+      for (const sub of customerSubscriptions(ctx, record.id)) cancelSubscription(ctx, sub, 'cancellation_requested', undefined);
     },
   },
 
@@ -171,11 +189,16 @@ export const customers: ResourceDefinition = {
   includable: {
     sources: (ctx, customer) => ({
       object: 'list',
-      data: sourcesOf(ctx, customer.id).map((r) => structuredClone(r.object)),
+      data: customerCards(ctx, customer.id).map((r) => structuredClone(r.object)),
       has_more: false,
       url: `/v1/customers/${customer.id}/sources`,
     }),
-    subscriptions: (_ctx, customer) => ({ object: 'list', data: [], has_more: false, url: `/v1/customers/${customer.id}/subscriptions` }),
+    subscriptions: (ctx, customer) => ({
+      object: 'list',
+      data: customerSubscriptions(ctx, customer.id).map((r) => structuredClone(r.object)),
+      has_more: false,
+      url: `/v1/customers/${customer.id}/subscriptions`,
+    }),
     tax_ids: (_ctx, customer) => ({ object: 'list', data: [], has_more: false, url: `/v1/customers/${customer.id}/tax_ids` }),
   },
 };
@@ -191,18 +214,42 @@ function invoiceSettings(current: Record<string, any>, patch: Record<string, any
   };
 }
 
-/** Coupons and promotion codes are not modelled: naming one is "No such coupon". */
-function rejectUnmodelled(params: Record<string, any>): void {
-  rejectUnmodelledReference(params.coupon, 'coupon', 'coupon');
-  rejectUnmodelledReference(params.promotion_code, 'promotion code', 'promotion_code');
-  rejectUnmodelledReference(params.invoice_settings?.default_payment_method, 'PaymentMethod', 'invoice_settings[default_payment_method]');
+/** A named coupon or promotion code must exist (no discount amounts are modelled). */
+function checkDiscounts(ctx: RequestContext, params: Record<string, any>): void {
+  if (params.coupon) ctx.store.require('coupon', params.coupon, 'coupon', 400);
+  if (params.promotion_code) ctx.store.require('promotion_code', params.promotion_code, 'promotion_code', 400);
 }
 
-function sourcesOf(ctx: RequestContext, customerId: string): StoredRecord[] {
-  return ctx.store.live('card').filter((r) => r.object.customer === customerId);
+function checkAttachable(paymentMethod: StoredRecord): void {
+  if (paymentMethod.object.customer) {
+    throw invalidRequest('The payment method you provided has already been attached to a customer.', {
+      code: 'payment_method_unexpected_state',
+      param: 'payment_method',
+    });
+  }
+  // Stripe checks the card when saving it: a decline card fails the whole create.
+  const decline = attachDecline(paymentMethod);
+  if (decline) throw cardError(decline.message, { code: decline.code, decline_code: decline.declineCode, param: decline.param });
 }
 
-function removeCard(ctx: RequestContext, cardId: string | null | undefined): void {
+function notAttached(id: string) {
+  return invalidRequest(
+    `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`,
+    { param: 'invoice_settings[default_payment_method]' },
+  );
+}
+
+/** The customer's subscriptions that have not ended, oldest first. */
+function customerSubscriptions(ctx: RequestContext, customerId: string): StoredRecord[] {
+  return ctx.store
+    .live('subscription')
+    .filter((r) => r.object.customer === customerId && r.object.status !== 'canceled' && r.object.status !== 'incomplete_expired');
+}
+
+/** Deletes a card (if there is one), returning it. */
+function removeCard(ctx: RequestContext, cardId: string | null | undefined): StoredRecord | undefined {
   const card = cardId ? ctx.store.get(cardId, 'card') : undefined;
-  if (card) ctx.store.markDeleted(card, { id: card.id, object: 'card', deleted: true });
+  if (!card || card.deleted) return undefined;
+  ctx.store.markDeleted(card, { id: card.id, object: 'card', deleted: true });
+  return card;
 }

@@ -1,0 +1,73 @@
+/** Customers as the other resources see them: payment methods, default payment method, subscriptions, deletion. */
+import type { StripeClient } from '../connector/client';
+import { StripeCardError, StripeInvalidRequestError } from '../connector/errors';
+import { runAction } from '../connector/registry';
+import { closeTransport } from '../connector/transport';
+import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+
+let emulator: Emulator;
+let client: StripeClient;
+const run = (key: string, input: unknown) => runAction(key, input, { client }) as Promise<any>;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  client = clientFor(emulator);
+});
+afterAll(async () => {
+  await closeTransport();
+  await emulator.close();
+});
+beforeEach(() => emulator.reset());
+
+describe('customers with payment methods and subscriptions', () => {
+  it('create_customer attaches payment_method and can make it the invoice default', async () => {
+    const pm = await run('create_payment_method', { type: 'card', card: { token: 'tok_visa' } });
+    const customer = await run('create_customer', {
+      email: 'pm@example.com',
+      payment_method: pm.id,
+      invoice_settings: { default_payment_method: pm.id },
+    });
+    expect(customer.invoice_settings.default_payment_method).toBe(pm.id);
+    expect((await run('retrieve_payment_method', { payment_method_id: pm.id })).customer).toBe(customer.id);
+    const listed = await run('list_customer_payment_methods', { customer_id: customer.id });
+    expect(listed.data.map((m: any) => m.id)).toEqual([pm.id]);
+  });
+
+  it('refuses a default payment method the customer does not have, and a declining card, storing nothing', async () => {
+    const pm = await run('create_payment_method', { type: 'card', card: { token: 'tok_visa' } });
+    const customer = await run('create_customer', {});
+    const notAttached = await caught(run('update_customer', { customer_id: customer.id, invoice_settings: { default_payment_method: pm.id } }));
+    expect(notAttached).toBeInstanceOf(StripeInvalidRequestError);
+    expect(notAttached).toMatchObject({ statusCode: 400, param: 'invoice_settings[default_payment_method]' });
+
+    const declining = await run('create_payment_method', { type: 'card', card: { token: 'tok_chargeDeclined' } });
+    const before = emulator.objects('customer').length;
+    const declined = await caught(run('create_customer', { payment_method: declining.id }));
+    expect(declined).toBeInstanceOf(StripeCardError);
+    expect(emulator.objects('customer')).toHaveLength(before);
+  });
+
+  it('lists the customer\'s subscriptions under expand, and deleting the customer cancels them', async () => {
+    const customer = await run('create_customer', { source: 'tok_visa' });
+    const product = await run('create_product', { name: 'Plan' });
+    const price = await run('create_price', { product: product.id, currency: 'usd', unit_amount: 900, recurring: { interval: 'month' } });
+    const sub = await run('create_subscription', { customer: customer.id, items: [{ price: price.id }] });
+    const expanded = await run('retrieve_customer', { customer_id: customer.id, expand: ['subscriptions'] });
+    expect(expanded.subscriptions.data.map((s: any) => s.id)).toEqual([sub.id]);
+
+    await run('delete_customer', { customer_id: customer.id });
+    const after = await run('retrieve_subscription', { subscription_id: sub.id });
+    expect(after).toMatchObject({ status: 'canceled', ended_at: expect.any(Number) });
+    const events = await run('list_events', { type: 'customer.subscription.deleted' });
+    expect(events.data.map((e: any) => e.data.object.id)).toEqual([sub.id]);
+  });
+
+  it('a coupon must exist to be applied', async () => {
+    const customer = await run('create_customer', {});
+    const missing = await caught(run('raw_api_request', { method: 'POST', path: `/v1/customers/${customer.id}`, body: { coupon: 'NOPE' } }));
+    expect(missing).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'coupon' });
+    await run('create_coupon', { id: 'TENOFF', percent_off: 10, duration: 'once' });
+    const updated = await run('raw_api_request', { method: 'POST', path: `/v1/customers/${customer.id}`, body: { coupon: 'TENOFF' } });
+    expect(updated.id).toBe(customer.id);
+  });
+});
