@@ -1,3 +1,164 @@
-import type { ActionDefinition } from '../connector/action';
+import { z } from 'zod';
+import { defineAction, defineListAction } from '../connector/action';
+import {
+  createdRange,
+  currency,
+  expand,
+  idempotencyKey,
+  metadata,
+  metadataUpdate,
+  stripeId,
+} from '../schemas/common';
+import { amountProblem } from '../schemas/currency';
 
-export const invoiceItemActions: ActionDefinition<any>[] = [];
+const group = 'invoice_items';
+
+/** Fragments the invoicing actions share (invoices and credit notes import them from here). */
+export const invoiceId = stripeId(['in'], 'invoice');
+export const customerId = stripeId(['cus'], 'customer');
+const invoiceItemId = stripeId(['ii'], 'invoice item');
+export const priceId = stripeId(['price'], 'price');
+
+/** A signed amount: invoice items and lines may be negative (a credit on the invoice). */
+export const signedAmount = z
+  .number()
+  .int('expected an integer in the smallest currency unit')
+  .describe('Total amount in the smallest currency unit (1000 = $10.00); negative for a credit. With currency; not with price or price_data.');
+
+export const priceData = z
+  .object({
+    currency,
+    product: stripeId(['prod'], 'product').describe('The product the inline price belongs to (prod_...).'),
+    unit_amount: z.number().int().min(0).describe('Price per unit in the smallest currency unit.'),
+    tax_behavior: z.enum(['exclusive', 'inclusive', 'unspecified']).optional(),
+  })
+  .strict()
+  .superRefine((data, ctx) => {
+    const problem = amountProblem(data.unit_amount, data.currency);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['unit_amount'], message: problem });
+  })
+  .describe('An inline one-time price: { currency, product, unit_amount }. Not with amount or price.');
+
+export const period = z
+  .object({ start: z.number().int().describe('Unix seconds.'), end: z.number().int().describe('Unix seconds.') })
+  .strict()
+  .describe('The service period the item covers (unix seconds); shown on the invoice.');
+
+export const quantity = z.number().int().min(0).describe('Number of units (default 1); the amount is unit price x quantity.');
+
+const itemDescription = z.string().max(5000).describe('Text shown on the invoice line.');
+
+/** Exactly one way to price an item (amount, unit_amount, price, price_data). */
+function onePricing(input: Record<string, unknown>, ctx: z.RefinementCtx, fields: string[], required: boolean): void {
+  const given = fields.filter((f) => input[f] !== undefined);
+  if (given.length > 1) {
+    ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give only one of ${fields.join(', ')}` });
+  } else if (required && given.length === 0) {
+    ctx.addIssue({ code: 'custom', path: [fields[0]!], message: `give one of ${fields.join(', ')}` });
+  }
+}
+
+const PRICINGS = ['amount', 'unit_amount', 'price', 'price_data'];
+
+export const createInvoiceItem = defineAction({
+  key: 'create_invoice_item',
+  title: 'Create invoice item',
+  description:
+    'Adds a charge (or, with a negative amount, a credit) for a customer. Price it with exactly one of amount (total, with currency), unit_amount ' +
+    '(per unit, with currency), price (price_...) or price_data. With invoice it goes onto that draft invoice; without, it stays pending until ' +
+    'an invoice includes it. Returns the invoice item.',
+  group,
+  method: 'POST',
+  path: '/v1/invoiceitems',
+  input: z
+    .object({
+      customer: customerId.describe('The customer the item is billed to (cus_...).'),
+      amount: signedAmount.optional(),
+      currency: currency.optional().describe('Three-letter ISO currency code (usd, jpy...); required with amount or unit_amount.'),
+      unit_amount: z.number().int().optional().describe('Price per unit in the smallest currency unit, times quantity. With currency.'),
+      price: priceId.optional().describe('A one-time price (price_...) giving the unit amount and currency.'),
+      price_data: priceData.optional(),
+      quantity: quantity.optional(),
+      description: itemDescription.optional(),
+      invoice: invoiceId.optional().describe('A draft invoice (in_...) of the same customer to put the item on; default: pending for the next invoice.'),
+      subscription: stripeId(['sub'], 'subscription').optional().describe('Bill the item with this subscription\'s next invoice.'),
+      discountable: z.boolean().optional().describe('Whether discounts apply (default true for positive amounts).'),
+      period: period.optional(),
+      metadata: metadata.optional(),
+      idempotency_key: idempotencyKey,
+      expand,
+    })
+    .strict()
+    .superRefine((input, ctx) => {
+      onePricing(input, ctx, PRICINGS, true);
+      if ((input.amount !== undefined || input.unit_amount !== undefined) && input.currency === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['currency'], message: 'currency is required with amount or unit_amount' });
+      }
+      const value = input.amount ?? input.unit_amount;
+      const problem = value !== undefined && input.currency ? amountProblem(value, input.currency) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: [input.amount !== undefined ? 'amount' : 'unit_amount'], message: problem });
+    }),
+});
+
+export const retrieveInvoiceItem = defineAction({
+  key: 'retrieve_invoice_item',
+  title: 'Retrieve invoice item',
+  description: 'Retrieves an invoice item by id. Returns the invoice item (invoice is null while it is pending).',
+  group,
+  method: 'GET',
+  path: '/v1/invoiceitems/{invoice_item_id}',
+  input: z.object({ invoice_item_id: invoiceItemId, expand }).strict(),
+});
+
+export const updateInvoiceItem = defineAction({
+  key: 'update_invoice_item',
+  title: 'Update invoice item',
+  description:
+    'Changes a pending invoice item or one on a draft invoice (items on finalized invoices cannot change). Re-price it with at most one of ' +
+    'amount, unit_amount, price or price_data; quantity alone keeps the unit price. Metadata merges. Returns the invoice item.',
+  group,
+  method: 'POST',
+  path: '/v1/invoiceitems/{invoice_item_id}',
+  input: z
+    .object({
+      invoice_item_id: invoiceItemId,
+      amount: signedAmount.optional().describe('New total amount in the smallest currency unit, in the item\'s currency.'),
+      unit_amount: z.number().int().optional().describe('New price per unit in the smallest currency unit.'),
+      price: priceId.optional().describe('A one-time price (price_...) in the item\'s currency.'),
+      price_data: priceData.optional(),
+      quantity: quantity.optional(),
+      description: itemDescription.optional(),
+      discountable: z.boolean().optional(),
+      period: period.optional(),
+      metadata: metadataUpdate.optional(),
+      expand,
+    })
+    .strict()
+    .superRefine((input, ctx) => onePricing(input, ctx, PRICINGS, false)),
+});
+
+export const deleteInvoiceItem = defineAction({
+  key: 'delete_invoice_item',
+  title: 'Delete invoice item',
+  description: 'Deletes a pending invoice item or one on a draft invoice (its line disappears). Returns { id, object, deleted: true }.',
+  group,
+  method: 'DELETE',
+  path: '/v1/invoiceitems/{invoice_item_id}',
+  input: z.object({ invoice_item_id: invoiceItemId }).strict(),
+});
+
+export const listInvoiceItems = defineListAction({
+  key: 'list_invoice_items',
+  title: 'List invoice items',
+  description: 'Lists invoice items, newest first, optionally by customer, invoice, pending or creation time. Returns { data, has_more }.',
+  group,
+  path: '/v1/invoiceitems',
+  filters: {
+    customer: customerId.optional().describe('Only this customer\'s items.'),
+    invoice: invoiceId.optional().describe('Only the items on this invoice.'),
+    pending: z.boolean().optional().describe('true: only items not yet on an invoice; false: only items on one.'),
+    created: createdRange,
+  },
+});
+
+export const invoiceItemActions = [createInvoiceItem, retrieveInvoiceItem, updateInvoiceItem, deleteInvoiceItem, listInvoiceItems];
