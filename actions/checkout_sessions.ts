@@ -47,7 +47,7 @@ export const createCheckoutSession = defineAction({
   description:
     'Creates a Stripe-hosted payment page; send the customer to the returned url. mode payment (one-time prices), subscription (at least one recurring price) or setup (saves a payment method; no line items; currency needed unless payment_method_types is given). ' +
     'line_items are required in payment and subscription modes and not allowed in setup mode. Give customer or customer_email, not both. ' +
-    'success_url and cancel_url are for the hosted page (ui_mode hosted); ui_mode embedded takes return_url instead. Returns the session (status open, url, expires_at).',
+    'success_url and cancel_url are for the hosted page (ui_mode hosted_page); ui_mode embedded_page takes return_url instead. Returns the session (status open, url, expires_at).',
   group,
   method: 'POST',
   path: '/v1/checkout/sessions',
@@ -57,7 +57,11 @@ export const createCheckoutSession = defineAction({
       line_items: z.array(lineItem).min(1).max(100).optional().describe('What is bought: [{"price": "price_...", "quantity": 1}].'),
       success_url: url.optional().describe('Where the customer goes after paying; {CHECKOUT_SESSION_ID} in it is replaced by the session id.'),
       cancel_url: url.optional().describe('Where the customer goes when they go back without paying.'),
-      ui_mode: z.enum(['hosted', 'embedded']).optional().describe('hosted (default): a Stripe page at url; embedded: a form in your site (needs return_url).'),
+      // API 2026-03-25.dahlia renamed hosted/embedded to hosted_page/embedded_page.
+      ui_mode: z
+        .enum(['hosted_page', 'embedded_page'])
+        .optional()
+        .describe('hosted_page (default): a Stripe page at url; embedded_page: a form in your site (needs return_url).'),
       return_url: url.optional().describe('Embedded mode only: where the customer goes after paying.'),
       customer: customerId.optional().describe('An existing customer to pay as. Not with customer_email.'),
       customer_email: email.optional().describe('Prefills the email field for a new customer. Not with customer.'),
@@ -68,7 +72,10 @@ export const createCheckoutSession = defineAction({
       payment_method_types: z.array(z.string().regex(/^[a-z_]+$/)).max(40).optional().describe('Accepted payment method types, e.g. ["card"]; default: those enabled in the Dashboard.'),
       billing_address_collection: z.enum(['auto', 'required']).optional().describe('Whether to always ask for the billing address.'),
       locale: z.string().max(10).optional().describe('Language of the page, e.g. "auto", "en", "fr".'),
-      submit_type: z.enum(['auto', 'book', 'donate', 'pay']).optional().describe('Wording of the pay button. Payment mode only.'),
+      submit_type: z
+        .enum(['auto', 'book', 'donate', 'pay', 'subscribe'])
+        .optional()
+        .describe('Wording of the pay button. Payment or subscription mode.'),
       subscription_data: z
         .object({
           description: z.string().max(500).optional(),
@@ -105,12 +112,12 @@ export const createCheckoutSession = defineAction({
       if (input.customer && input.customer_email) {
         ctx.addIssue({ code: 'custom', path: ['customer_email'], message: 'give customer or customer_email, not both' });
       }
-      const embedded = input.ui_mode === 'embedded';
-      if (embedded && input.success_url) ctx.addIssue({ code: 'custom', path: ['success_url'], message: 'embedded ui_mode takes return_url, not success_url' });
-      if (embedded && input.cancel_url) ctx.addIssue({ code: 'custom', path: ['cancel_url'], message: 'embedded ui_mode has no cancel_url' });
-      if (embedded && !input.return_url) ctx.addIssue({ code: 'custom', path: ['return_url'], message: 'embedded ui_mode needs return_url' });
-      if (!embedded && input.return_url) ctx.addIssue({ code: 'custom', path: ['return_url'], message: 'return_url is for ui_mode embedded only' });
-      if (input.submit_type && input.mode !== 'payment') ctx.addIssue({ code: 'custom', path: ['submit_type'], message: 'submit_type is for payment mode only' });
+      const embedded = input.ui_mode === 'embedded_page';
+      if (embedded && input.success_url) ctx.addIssue({ code: 'custom', path: ['success_url'], message: 'embedded_page ui_mode takes return_url, not success_url' });
+      if (embedded && input.cancel_url) ctx.addIssue({ code: 'custom', path: ['cancel_url'], message: 'embedded_page ui_mode has no cancel_url' });
+      if (embedded && !input.return_url) ctx.addIssue({ code: 'custom', path: ['return_url'], message: 'embedded_page ui_mode needs return_url' });
+      if (!embedded && input.return_url) ctx.addIssue({ code: 'custom', path: ['return_url'], message: 'return_url is for ui_mode embedded_page only' });
+      if (input.submit_type && input.mode === 'setup') ctx.addIssue({ code: 'custom', path: ['submit_type'], message: 'submit_type is for payment and subscription modes' });
       if (input.subscription_data && input.mode !== 'subscription') {
         ctx.addIssue({ code: 'custom', path: ['subscription_data'], message: 'subscription_data is for subscription mode only' });
       }

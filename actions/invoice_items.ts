@@ -37,7 +37,7 @@ export const priceData = z
     const problem = amountProblem(data.unit_amount, data.currency);
     if (problem) ctx.addIssue({ code: 'custom', path: ['unit_amount'], message: problem });
   })
-  .describe('An inline one-time price: { currency, product, unit_amount }. Not with amount or price.');
+  .describe('An inline one-time price: { currency, product, unit_amount }. Not with amount or pricing.');
 
 export const period = z
   .object({ start: z.number().int().describe('Unix seconds.'), end: z.number().int().describe('Unix seconds.') })
@@ -48,7 +48,7 @@ export const quantity = z.number().int().min(0).describe('Number of units (defau
 
 const itemDescription = z.string().max(5000).describe('Text shown on the invoice line.');
 
-/** Exactly one way to price an item (amount, unit_amount, price, price_data). */
+/** Exactly one way to price an item (amount, unit_amount_decimal, pricing, price_data). */
 function onePricing(input: Record<string, unknown>, ctx: z.RefinementCtx, fields: string[], required: boolean): void {
   const given = fields.filter((f) => input[f] !== undefined);
   if (given.length > 1) {
@@ -58,14 +58,23 @@ function onePricing(input: Record<string, unknown>, ctx: z.RefinementCtx, fields
   }
 }
 
-const PRICINGS = ['amount', 'unit_amount', 'price', 'price_data'];
+const PRICINGS = ['amount', 'unit_amount_decimal', 'pricing', 'price_data'];
+
+/** Since API 2025-03-31.basil an item names its price as pricing[price] (top-level price is gone). */
+export const pricing = z.object({ price: priceId }).strict();
+
+/** Since basil the per-unit amount is a decimal string (top-level unit_amount is gone). */
+const unitAmountDecimal = z
+  .string()
+  .regex(/^-?\d+(\.\d{1,12})?$/, 'expected a decimal string in the smallest currency unit, e.g. "1050" or "10.5"')
+  .describe('Price per unit in the smallest currency unit, as a decimal string (up to 12 decimals), e.g. "1050" = $10.50; times quantity.');
 
 export const createInvoiceItem = defineAction({
   key: 'create_invoice_item',
   title: 'Create invoice item',
   description:
-    'Adds a charge (or, with a negative amount, a credit) for a customer. Price it with exactly one of amount (total, with currency), unit_amount ' +
-    '(per unit, with currency), price (price_...) or price_data. With invoice it goes onto that draft invoice; without, it stays pending until ' +
+    'Adds a charge (or, with a negative amount, a credit) for a customer. Price it with exactly one of amount (total, with currency), unit_amount_decimal ' +
+    '(per unit, with currency), pricing ({ "price": "price_..." }) or price_data. With invoice it goes onto that draft invoice; without, it stays pending until ' +
     'an invoice includes it. Returns the invoice item.',
   group,
   method: 'POST',
@@ -74,9 +83,9 @@ export const createInvoiceItem = defineAction({
     .object({
       customer: customerId.describe('The customer the item is billed to (cus_...).'),
       amount: signedAmount.optional(),
-      currency: currency.optional().describe('Three-letter ISO currency code (usd, jpy...); required with amount or unit_amount.'),
-      unit_amount: z.number().int().optional().describe('Price per unit in the smallest currency unit, times quantity. With currency.'),
-      price: priceId.optional().describe('A one-time price (price_...) giving the unit amount and currency.'),
+      currency: currency.optional().describe('Three-letter ISO currency code (usd, jpy...); required with amount or unit_amount_decimal.'),
+      unit_amount_decimal: unitAmountDecimal.optional(),
+      pricing: pricing.optional().describe('{ "price": "price_..." }: a one-time price giving the unit amount and currency.'),
       price_data: priceData.optional(),
       quantity: quantity.optional(),
       description: itemDescription.optional(),
@@ -91,12 +100,11 @@ export const createInvoiceItem = defineAction({
     .strict()
     .superRefine((input, ctx) => {
       onePricing(input, ctx, PRICINGS, true);
-      if ((input.amount !== undefined || input.unit_amount !== undefined) && input.currency === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['currency'], message: 'currency is required with amount or unit_amount' });
+      if ((input.amount !== undefined || input.unit_amount_decimal !== undefined) && input.currency === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['currency'], message: 'currency is required with amount or unit_amount_decimal' });
       }
-      const value = input.amount ?? input.unit_amount;
-      const problem = value !== undefined && input.currency ? amountProblem(value, input.currency) : undefined;
-      if (problem) ctx.addIssue({ code: 'custom', path: [input.amount !== undefined ? 'amount' : 'unit_amount'], message: problem });
+      const problem = input.amount !== undefined && input.currency ? amountProblem(input.amount, input.currency) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['amount'], message: problem });
     }),
 });
 
@@ -115,7 +123,7 @@ export const updateInvoiceItem = defineAction({
   title: 'Update invoice item',
   description:
     'Changes a pending invoice item or one on a draft invoice (items on finalized invoices cannot change). Re-price it with at most one of ' +
-    'amount, unit_amount, price or price_data; quantity alone keeps the unit price. Metadata merges. Returns the invoice item.',
+    'amount, unit_amount_decimal, pricing or price_data; quantity alone keeps the unit price. Metadata merges. Returns the invoice item.',
   group,
   method: 'POST',
   path: '/v1/invoiceitems/{invoice_item_id}',
@@ -123,8 +131,8 @@ export const updateInvoiceItem = defineAction({
     .object({
       invoice_item_id: invoiceItemId,
       amount: signedAmount.optional().describe('New total amount in the smallest currency unit, in the item\'s currency.'),
-      unit_amount: z.number().int().optional().describe('New price per unit in the smallest currency unit.'),
-      price: priceId.optional().describe('A one-time price (price_...) in the item\'s currency.'),
+      unit_amount_decimal: unitAmountDecimal.optional(),
+      pricing: pricing.optional().describe('{ "price": "price_..." }: a one-time price in the item\'s currency.'),
       price_data: priceData.optional(),
       quantity: quantity.optional(),
       description: itemDescription.optional(),

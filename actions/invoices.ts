@@ -10,7 +10,7 @@ import {
   metadataUpdate,
   stripeId,
 } from '../schemas/common';
-import { customerId, invoiceId, period, priceData, priceId, quantity, signedAmount } from './invoice_items';
+import { customerId, invoiceId, period, priceData, pricing, quantity, signedAmount } from './invoice_items';
 
 const group = 'invoices';
 
@@ -237,7 +237,7 @@ const newLine = z
     invoice_item: stripeId(['ii'], 'invoice item').optional().describe('A pending invoice item (ii_...) of the customer to move onto the invoice.'),
     amount: signedAmount.optional().describe('Total amount in the smallest currency unit, in the invoice\'s currency; negative for a credit.'),
     price_data: priceData.optional(),
-    pricing: z.object({ price: priceId }).strict().optional().describe('{ price: "price_..." }: a one-time price in the invoice\'s currency.'),
+    pricing: pricing.optional().describe('{ price: "price_..." }: a one-time price in the invoice\'s currency.'),
     quantity: quantity.optional(),
     description: z.string().max(5000).optional().describe('Text shown on the line.'),
     discountable: z.boolean().optional(),

@@ -22,8 +22,8 @@ export const statementDescriptor = z
   .regex(/^[^<>\\'"*]*$/, 'must not contain < > \\ \' " *')
   .describe('Text on the customer\'s card statement (5 to 22 characters).');
 const interval = z.enum(['day', 'week', 'month', 'year']);
-/** Stripe bills at most once a year: interval_count up to 1 year, 12 months, 52 weeks or 365 days. */
-const MAX_INTERVAL_COUNT: Record<z.infer<typeof interval>, number> = { day: 365, week: 52, month: 12, year: 1 };
+/** At most three years between bills (docs.stripe.com/api/prices/create: 3 years, 36 months, 156 weeks). */
+const MAX_INTERVAL_COUNT: Record<z.infer<typeof interval>, number> = { day: 1095, week: 156, month: 36, year: 3 };
 
 const unitAmount = z
   .number()
@@ -37,7 +37,7 @@ const unitAmountDecimal = z
 const recurring = z
   .object({
     interval: interval.describe('How often the price is billed: day, week, month or year.'),
-    interval_count: z.number().int().min(1).optional().describe('Bill every N intervals (default 1): interval month with 3 is quarterly. At most one year in total.'),
+    interval_count: z.number().int().min(1).optional().describe('Bill every N intervals (default 1): interval month with 3 is quarterly. At most three years in total (36 months, 156 weeks).'),
   })
   .strict()
   .describe('Makes it a subscription price: {"interval": "month"}. Leave out for a one-time price.');
@@ -82,7 +82,7 @@ export function priceDataRules(
     ctx.addIssue({
       code: 'custom',
       path: [...at, 'recurring', 'interval_count'],
-      message: `at most one year between bills: interval_count up to ${MAX_INTERVAL_COUNT[input.recurring.interval]} for ${input.recurring.interval}`,
+      message: `at most three years between bills: interval_count up to ${MAX_INTERVAL_COUNT[input.recurring.interval]} for ${input.recurring.interval}`,
     });
   }
 }

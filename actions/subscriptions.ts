@@ -65,6 +65,7 @@ export const createSubscription = defineAction({
   description:
     'Subscribes a customer to one or more recurring prices (items, up to 20, each price at most once). ' +
     'Give a trial with trial_period_days or trial_end (not both); days_until_due only with collection_method send_invoice. ' +
+    'Prorations follow Stripe\'s flexible billing mode, the default for new subscriptions since API 2025-09-30. ' +
     'Returns the subscription: status active, trialing with a trial, or incomplete until the first payment succeeds.',
   group,
   method: 'POST',
@@ -86,7 +87,7 @@ export const createSubscription = defineAction({
       cancel_at_period_end: z.boolean().optional().describe('Cancel at the end of the first period.'),
       cancel_at: z.number().int().positive().optional().describe('Cancel at this time (unix seconds).'),
       discounts: discounts.optional(),
-      payment_behavior: paymentBehavior.optional(),
+      payment_behavior: paymentBehavior.exclude(['pending_if_incomplete']).describe(paymentBehavior.description ?? '').optional(), // update-only value
       proration_behavior: prorationBehavior.optional(),
       description: description.optional(),
       metadata: metadata.optional(),

@@ -3,31 +3,14 @@
  * the charge paying an invoice, declines, credit notes and find_invoice, through the connector's
  * actions against the emulator, and the events they record (read back through GET /v1/events).
  */
-import type { StripeClient } from '../connector/client';
 import { StripeCardError, StripeInvalidRequestError } from '../connector/errors';
-import { runAction } from '../connector/registry';
-import { closeTransport } from '../connector/transport';
-import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { caught, listedEvents, useEmulator } from './support/harness';
 
-let emulator: Emulator;
-let client: StripeClient;
-const run = (key: string, input: unknown) => runAction(key, input, { client }) as Promise<any>;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  client = clientFor(emulator);
-});
-afterAll(async () => {
-  await closeTransport();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const env = useEmulator();
+const { run } = env;
 
 /** Events recorded so far, oldest first. */
-async function events(): Promise<{ type: string; data: { object: any } }[]> {
-  const page = await client.list('/v1/events', { limit: 100 });
-  return (page.data as unknown as { type: string; data: { object: any } }[]).reverse();
-}
+const events = () => listedEvents(env.client);
 
 async function eventTypes(): Promise<string[]> {
   return (await events()).map((e) => e.type);
@@ -250,7 +233,7 @@ describe('invoice items', () => {
   it('go onto a draft with invoice, re-price on update, come off on delete, and are frozen once the invoice is finalized', async () => {
     const customer = await run('create_customer', {});
     const invoice = await run('create_invoice', { customer: customer.id, currency: 'eur' });
-    const item = await run('create_invoice_item', { customer: customer.id, invoice: invoice.id, unit_amount: 300, quantity: 2, currency: 'eur' });
+    const item = await run('create_invoice_item', { customer: customer.id, invoice: invoice.id, unit_amount_decimal: '300', quantity: 2, currency: 'eur' });
     expect(item).toMatchObject({ amount: 600, invoice: invoice.id });
     expect((await run('retrieve_invoice', { invoice_id: invoice.id })).total).toBe(600);
 
@@ -281,7 +264,7 @@ describe('invoice items', () => {
     const customer = await run('create_customer', {});
     const product = await run('create_product', { name: 'Widget' });
     const price = await run('create_price', { product: product.id, currency: 'usd', unit_amount: 450 });
-    const item = await run('create_invoice_item', { customer: customer.id, price: price.id, quantity: 3 });
+    const item = await run('create_invoice_item', { customer: customer.id, pricing: { price: price.id }, quantity: 3 });
     expect(item).toMatchObject({ amount: 1350, currency: 'usd', quantity: 3, pricing: { price_details: { price: price.id, product: product.id } } });
 
     const invoice = await run('create_invoice', { customer: customer.id, pending_invoice_items_behavior: 'include' });
@@ -295,7 +278,7 @@ describe('invoice items', () => {
     expect(more).toMatchObject({ total: 1350 + 450 + 500, lines: { total_count: 3 } });
 
     const yearly = await run('create_price', { product: product.id, currency: 'usd', unit_amount: 900, recurring: { interval: 'year' } });
-    expect(await caught(run('create_invoice_item', { customer: customer.id, price: yearly.id }))).toMatchObject({ statusCode: 400, param: 'price' });
+    expect(await caught(run('create_invoice_item', { customer: customer.id, pricing: { price: yearly.id } }))).toMatchObject({ statusCode: 400, param: 'pricing[price]' });
   });
 });
 
@@ -340,17 +323,17 @@ describe('find_invoice', () => {
     expect((await run('find_invoice', { invoice_id: invoice.id })).id).toBe(invoice.id);
     const byNumber = await run('find_invoice', { number: 'FIND01-0001' });
     expect(byNumber).toMatchObject({ id: invoice.id, number: 'FIND01-0001' });
-    const sent = emulator.requests.at(-1)!;
+    const sent = env.emulator.requests.at(-1)!;
     expect([sent.method, sent.path, sent.query.query]).toEqual(['GET', '/v1/invoices/search', "number:'FIND01-0001'"]);
 
     expect(await run('find_invoice', { number: 'FIND01-0099' })).toBeNull();
     expect(await run('find_invoice', { invoice_id: 'in_doesnotexist000000000000' })).toBeNull();
-    expect(emulator.requests.at(-1)!.status).toBe(404);
+    expect(env.emulator.requests.at(-1)!.status).toBe(404);
   });
 });
 
 describe('the emulator\'s invoicing endpoints refuse what Stripe refuses', () => {
-  const post = (path: string, params: Record<string, unknown>) => client.request({ method: 'POST', path, params });
+  const post = (path: string, params: Record<string, unknown>) => env.client.request({ method: 'POST', path, params });
 
   it('unknown and conflicting parameters, a missing customer, an item priced twice, and a foreign invoice item', async () => {
     const customer = await run('create_customer', {});
@@ -360,15 +343,23 @@ describe('the emulator\'s invoicing endpoints refuse what Stripe refuses', () =>
       statusCode: 400,
       param: 'days_until_due',
     });
-    expect(await caught(post('/v1/invoiceitems', { customer: customer.id, amount: 100, currency: 'usd', unit_amount: 5 }))).toMatchObject({
+    expect(await caught(post('/v1/invoiceitems', { customer: customer.id, amount: 100, currency: 'usd', unit_amount_decimal: '5' }))).toMatchObject({
       statusCode: 400,
       code: 'parameters_exclusive',
     });
-    expect(await caught(post('/v1/invoiceitems', { customer: customer.id, price: 'price_missing' }))).toMatchObject({
+    expect(await caught(post('/v1/invoiceitems', { customer: customer.id, pricing: { price: 'price_missing' } }))).toMatchObject({
       statusCode: 400,
       code: 'resource_missing',
-      param: 'price',
+      param: 'pricing[price]',
     });
+    // Removed in API 2025-03-31.basil: the pinned version refuses the old names.
+    for (const [name, value] of [['price', 'price_x'], ['unit_amount', 5]] as const) {
+      expect(await caught(post('/v1/invoiceitems', { customer: customer.id, currency: 'usd', [name]: value }))).toMatchObject({
+        statusCode: 400,
+        code: 'parameter_unknown',
+        param: name,
+      });
+    }
 
     const other = await run('create_customer', {});
     const foreign = await run('create_invoice_item', { customer: other.id, amount: 100, currency: 'usd' });

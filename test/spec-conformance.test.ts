@@ -24,12 +24,17 @@ const KNOWN_NEWER = new Set([
  * Parameters Stripe added or renamed after the spec, in the API version the connector pins (each
  * checked to be absent from the spec, so the list cannot go stale unnoticed).
  */
-const CHANGED_SINCE_SPEC: Record<string, { added: string[]; replaces?: Record<string, string> }> = {
+const CHANGED_SINCE_SPEC: Record<string, { added?: string[]; replaces?: Record<string, string>; newValues?: Record<string, string[]> }> = {
   // 2025-09-30.clover: a promotion code names its coupon as promotion[coupon], no longer coupon.
   'POST /v1/promotion_codes': { added: ['promotion'], replaces: { coupon: 'promotion' } },
   // amount_details[line_items], read back by GET /v1/payment_intents/{id}/amount_details_line_items.
   'POST /v1/payment_intents': { added: ['amount_details'] },
   'POST /v1/payment_intents/{}': { added: ['amount_details'] },
+  // 2025-03-31.basil: an invoice item names its price as pricing[price]; top-level price and unit_amount are gone.
+  'POST /v1/invoiceitems': { added: ['pricing'] },
+  'POST /v1/invoiceitems/{}': { added: ['pricing'] },
+  // 2026-03-25.dahlia renamed the ui modes; submit_type subscribe came with subscription-mode buttons.
+  'POST /v1/checkout/sessions': { newValues: { ui_mode: ['hosted_page', 'embedded_page'], submit_type: ['subscribe'] } },
 };
 
 /** Fields the connector consumes itself; they are never sent as parameters. */
@@ -172,7 +177,11 @@ function conformanceProblems(action: ActionDefinition): string[] {
     const ourEnum = schema.enum ?? schema.anyOf?.flatMap((v) => v.enum ?? []);
     const theirEnum = enumOf(params[field]);
     if (ourEnum?.length && theirEnum) {
-      for (const value of ourEnum) if (!theirEnum.has(value)) problems.push(`${field}: enum value ${String(value)} not in the spec`);
+      const newer = changed?.newValues?.[field] ?? [];
+      for (const value of newer) if (theirEnum.has(value)) problems.push(`${field}: ${value} listed as newer than the spec, but the spec has it`);
+      for (const value of ourEnum) {
+        if (!theirEnum.has(value) && !newer.includes(value as string)) problems.push(`${field}: enum value ${String(value)} not in the spec`);
+      }
     }
   }
   const ours = new Set(input.required ?? []);

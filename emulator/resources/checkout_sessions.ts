@@ -3,7 +3,7 @@
  * GET /v1/checkout/sessions[/{session}], POST /v1/checkout/sessions/{session}/expire,
  * GET /v1/checkout/sessions/{session}/line_items).
  *
- * A session is created `open` with a hosted url (or a client_secret for ui_mode=embedded) and
+ * A session is created `open` with a hosted url (or a client_secret for ui_mode=embedded_page) and
  * expires_at (default 24 hours). Line items name stored prices or carry price_data; amount_subtotal
  * and amount_total are their sum (no tax, shipping or discounts). Expire moves open -> expired
  * (Stripe's 400 otherwise) and records checkout.session.expired. Completion is a customer paying on
@@ -78,7 +78,7 @@ const CREATE_PARAMS: ParamSpecs = {
   redirect_on_completion: p.enum(['always', 'if_required', 'never']),
   return_url: p.string({ maxLength: 5000 }),
   setup_intent_data: p.object({ description: p.string({ maxLength: 1000 }), metadata: p.metadata() }),
-  submit_type: p.enum(['auto', 'book', 'donate', 'pay']),
+  submit_type: p.enum(['auto', 'book', 'donate', 'pay', 'subscribe']),
   subscription_data: p.object({
     description: p.string({ maxLength: 500 }),
     metadata: p.metadata(),
@@ -86,7 +86,8 @@ const CREATE_PARAMS: ParamSpecs = {
     trial_period_days: p.integer({ min: 1 }),
   }),
   success_url: p.string({ maxLength: 5000 }),
-  ui_mode: p.enum(['embedded', 'hosted']),
+  // Values since API 2026-03-25.dahlia (before: embedded, hosted).
+  ui_mode: p.enum(['embedded_page', 'hosted_page']),
 };
 
 const DAY = 24 * 60 * 60;
@@ -257,13 +258,13 @@ function inlinePrice(ctx: RequestContext, data: Params, param: string): Record<s
 
 function createSession(ctx: RequestContext, params: Params) {
   const mode: string = params.mode;
-  const embedded = params.ui_mode === 'embedded';
+  const embedded = params.ui_mode === 'embedded_page';
   if (params.customer && params.customer_email) {
     throw invalidRequest('You may only specify one of these parameters: customer, customer_email.', { param: 'customer_email' });
   }
   if (params.customer) ctx.store.require('customer', params.customer, 'customer', 400);
   if (embedded && (params.success_url || params.cancel_url)) {
-    throw invalidRequest('`success_url` and `cancel_url` cannot be used with `ui_mode: embedded`; use `return_url`.', {
+    throw invalidRequest('`success_url` and `cancel_url` cannot be used with `ui_mode: embedded_page`; use `return_url`.', {
       param: params.success_url ? 'success_url' : 'cancel_url',
     });
   }
@@ -271,10 +272,10 @@ function createSession(ctx: RequestContext, params: Params) {
     throw paramError('Missing required param: return_url.', 'parameter_missing', 'return_url');
   }
   if (!embedded && params.return_url) {
-    throw invalidRequest('`return_url` can only be used with `ui_mode: embedded`.', { param: 'return_url' });
+    throw invalidRequest('`return_url` can only be used with `ui_mode: embedded_page`.', { param: 'return_url' });
   }
-  if (mode !== 'payment' && params.submit_type) {
-    throw invalidRequest('`submit_type` can only be used in `payment` mode.', { param: 'submit_type' });
+  if (mode === 'setup' && params.submit_type) {
+    throw invalidRequest('`submit_type` can only be used in `payment` and `subscription` mode.', { param: 'submit_type' });
   }
   if (mode !== 'subscription' && params.subscription_data) {
     throw invalidRequest('`subscription_data` can only be used in `subscription` mode.', { param: 'subscription_data' });
@@ -345,7 +346,7 @@ function createSession(ctx: RequestContext, params: Params) {
     subscription: null,
     success_url: params.success_url ?? null,
     total_details: mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
-    ui_mode: embedded ? 'embedded' : 'hosted',
+    ui_mode: embedded ? 'embedded_page' : 'hosted_page',
     url: embedded ? null : `https://checkout.stripe.com/c/pay/${id}#${randomAlnum(40)}`,
   };
   if (session.redirect_on_completion === undefined) delete session.redirect_on_completion;

@@ -3,7 +3,9 @@
  * /v1/invoiceitems/{invoiceitem}, GET /v1/invoiceitems). An item without `invoice` is pending: it
  * waits for the customer's next invoice (one created with pending_invoice_items_behavior=include,
  * or add_lines naming it). An item on an invoice can only change, or be deleted, while that
- * invoice is a draft (Stripe's `invoice_not_editable`).
+ * invoice is a draft (Stripe's `invoice_not_editable`). Since API 2025-03-31.basil an item is priced
+ * with `pricing[price]` or `unit_amount_decimal`: the older top-level `price` and `unit_amount` are
+ * unknown parameters, as on Stripe at the version the connector pins.
  */
 import { invalidRequest } from '../errors';
 import { applyUpdate, p, type ParamSpecs } from '../params';
@@ -17,20 +19,16 @@ const CREATE_PARAMS: ParamSpecs = {
   currency: p.currency(),
   customer: p.id('customer', { required: true }),
   invoice: p.id('invoice'),
-  price: p.string({ maxLength: 5000 }),
   subscription: p.string({ maxLength: 5000 }),
   tax_behavior: p.enum(['exclusive', 'inclusive', 'unspecified']),
   tax_code: p.string({ maxLength: 5000 }),
-  unit_amount: p.integer(),
   unit_amount_decimal: p.string({ maxLength: 5000 }),
 };
 
 const UPDATE_PARAMS: ParamSpecs = {
   ...PRICING_PARAMS,
-  price: p.string({ maxLength: 5000 }),
   tax_behavior: p.enum(['exclusive', 'inclusive', 'unspecified']),
   tax_code: p.string({ maxLength: 5000 }),
-  unit_amount: p.integer(),
   unit_amount_decimal: p.string({ maxLength: 5000 }),
 };
 

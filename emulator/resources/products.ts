@@ -90,8 +90,8 @@ export function parseDecimal(value: string, param: string, places = 12): number 
   return Number(value);
 }
 
-/** Stripe bills at most once a year: 1 year, 12 months, 52 weeks or 365 days. */
-const MAX_INTERVAL_COUNT: Record<string, number> = { day: 365, week: 52, month: 12, year: 1 };
+/** At most three years between bills (docs.stripe.com/api/prices/create: 3 years, 36 months, 156 weeks). */
+const MAX_INTERVAL_COUNT: Record<string, number> = { day: 1095, week: 156, month: 36, year: 3 };
 
 /**
  * Stripe's rules for a price's amount and recurrence (POST /v1/prices, or a product's
@@ -128,7 +128,7 @@ export function checkPriceData(params: Params, prefix = ''): void {
   const recurring = params.recurring;
   if (recurring && (recurring.interval_count ?? 1) > MAX_INTERVAL_COUNT[recurring.interval]!) {
     throw invalidRequest(
-      `The maximum billing interval is one year (1 year, 12 months, 52 weeks or 365 days); got ${recurring.interval_count} ${recurring.interval}s.`,
+      `The maximum billing interval is three years (3 years, 36 months or 156 weeks); got ${recurring.interval_count} ${recurring.interval}s.`,
       { param: name('recurring[interval_count]') },
     );
   }

@@ -19,7 +19,7 @@ async function openInvoice(ctx: CaseContext, amount = 2000): Promise<any> {
 
 async function pendingItem(ctx: CaseContext): Promise<any> {
   const c = await customer(ctx);
-  return ctx.run('create_invoice_item', { customer: c.id, unit_amount: 200, currency: 'usd', description: 'Widget' });
+  return ctx.run('create_invoice_item', { customer: c.id, unit_amount_decimal: '200', currency: 'usd', description: 'Widget' });
 }
 
 export const cases: ActionCase[] = [
@@ -210,7 +210,7 @@ export const cases: ActionCase[] = [
     input: async (ctx) => ({ invoice_item_id: (await pendingItem(ctx)).id, quantity: 3, description: 'Three widgets', metadata: { batch: 'b1' } }),
     request: (input) => ({ method: 'POST', path: `/v1/invoiceitems/${input.invoice_item_id}` }),
     check: (item) => expect(item).toMatchObject({ amount: 600, quantity: 3, description: 'Three widgets', metadata: { batch: 'b1' } }),
-    invalid: { input: { invoice_item_id: 'ii_123', amount: 100, price: 'price_123' }, field: 'price' },
+    invalid: { input: { invoice_item_id: 'ii_123', amount: 100, pricing: { price: 'price_123' } }, field: 'pricing' },
   },
   {
     key: 'delete_invoice_item',
