@@ -4,6 +4,7 @@ import {
   amount,
   createdRange,
   currency,
+  customerId,
   email,
   expand,
   idempotencyKey,
@@ -16,8 +17,9 @@ import { amountProblem } from '../schemas/currency';
 
 const group = 'charges';
 // ACH and some other payment methods create charges with py_ ids.
-const chargeId = stripeId(['ch', 'py'], 'charge');
-const statementDescriptor = z.string().max(22).regex(/^[^<>\\'"*]*$/, 'must not contain < > \\ \' " *');
+export const chargeId = stripeId(['ch', 'py'], 'charge');
+/** Shared with payment_intents.ts, which passes it on to the charge. */
+export const statementDescriptor = z.string().max(22).regex(/^[^<>\\'"*]*$/, 'must not contain < > \\ \' " *');
 
 export const createCharge = defineAction({
   key: 'create_charge',
@@ -32,7 +34,7 @@ export const createCharge = defineAction({
     .object({
       amount,
       currency,
-      customer: stripeId(['cus'], 'customer').optional().describe('The customer to charge (their default source unless source is given).'),
+      customer: customerId.optional().describe('The customer to charge (their default source unless source is given).'),
       source: z
         .string()
         .regex(/^(tok|src|card|ba)_[A-Za-z0-9_]+$/, 'expected a token, source or card id (tok_..., src_..., card_...)')
@@ -85,7 +87,7 @@ export const updateCharge = defineAction({
   input: z
     .object({
       charge_id: chargeId,
-      customer: stripeId(['cus'], 'customer').optional().describe('Attach the charge to a customer (only if it has none).'),
+      customer: customerId.optional().describe('Attach the charge to a customer (only if it has none).'),
       description: z.string().max(1000).nullable().optional(),
       metadata: metadataUpdate.optional(),
       receipt_email: email.nullable().optional(),
@@ -131,7 +133,7 @@ export const listCharges = defineListAction({
   group,
   path: '/v1/charges',
   filters: {
-    customer: stripeId(['cus'], 'customer').optional().describe('Only this customer\'s charges.'),
+    customer: customerId.optional().describe('Only this customer\'s charges.'),
     created: createdRange,
     payment_intent: stripeId(['pi'], 'payment intent').optional().describe('Only charges of this payment intent.'),
     transfer_group: z.string().optional(),

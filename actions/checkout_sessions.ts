@@ -1,20 +1,20 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
-import { createdRange, currency, email, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { createdRange, currency, customerId, email, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { priceId, productId } from './prices';
 
 const group = 'checkout_sessions';
 const sessionId = stripeId(['cs'], 'checkout session').describe('The checkout session id (cs_test_... or cs_live_...).');
-const customerId = stripeId(['cus'], 'customer');
 const url = z.string().url().max(5000);
 
 const lineItem = z
   .object({
-    price: stripeId(['price'], 'price').optional().describe('A price (price_...). Give price or price_data.'),
+    price: priceId.optional().describe('A price (price_...). Give price or price_data.'),
     price_data: z
       .object({
         currency,
         unit_amount: z.number().int().min(0).describe('Price per unit in the smallest currency unit (1999 = $19.99).'),
-        product: stripeId(['prod'], 'product').optional().describe('An existing product; or give product_data.'),
+        product: productId.optional().describe('An existing product; or give product_data.'),
         product_data: z
           .object({ name: z.string().min(1).max(5000), description: z.string().max(40000).optional(), metadata: metadata.optional() })
           .strict()

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
-import { amount, createdRange, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
-import { customerId, invoiceId } from './invoice_items';
+import { amount, createdRange, customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { invoiceId } from './invoice_items';
 
 const group = 'credit_notes';
 const creditNoteId = stripeId(['cn'], 'credit note');

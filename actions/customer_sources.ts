@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
-import { expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 
 const group = 'customer_sources';
-const customerId = stripeId(['cus'], 'customer');
 const sourceId = stripeId(['card', 'ba', 'src'], 'saved card, bank account or source');
 
 export const createCustomerSource = defineAction({

@@ -5,18 +5,19 @@ import {
   address,
   clearableFields,
   createdRange,
+  customerId,
   email,
   expand,
   idempotencyKey,
   metadata,
   metadataUpdate,
   optionalFields,
+  paymentMethodId,
   shipping,
   stripeId,
 } from '../schemas/common';
 
 const group = 'customers';
-const customerId = stripeId(['cus'], 'customer');
 /** Where Stripe can take a card or bank account from: a token, a source, or a saved card. */
 const source = z
   .string()
@@ -25,7 +26,7 @@ const source = z
 
 const invoiceSettings = z
   .object({
-    default_payment_method: stripeId(['pm'], 'payment method').nullable().optional(),
+    default_payment_method: paymentMethodId.nullable().optional(),
     footer: z.string().max(5000).nullable().optional(),
     custom_fields: z
       .array(z.object({ name: z.string().min(1).max(40), value: z.string().min(1).max(140) }).strict())
@@ -69,7 +70,7 @@ export const createCustomer = defineAction({
       ...optionalFields({ ...clearableCustomerFields, ...settableCustomerFields }),
       metadata: metadata.optional(),
       invoice_settings: invoiceSettings.optional(),
-      payment_method: stripeId(['pm'], 'payment method').optional().describe('A payment method to attach to the new customer.'),
+      payment_method: paymentMethodId.optional().describe('A payment method to attach to the new customer.'),
       source: source.optional(),
       test_clock: stripeId(['clock'], 'test clock').optional(),
       idempotency_key: idempotencyKey,

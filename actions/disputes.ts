@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
 import { createdRange, expand, metadataUpdate, stripeId } from '../schemas/common';
+import { chargeId } from './charges';
 
 const group = 'disputes';
 const disputeId = stripeId(['dp', 'du'], 'dispute');
@@ -86,7 +87,7 @@ export const listDisputes = defineListAction({
   group,
   path: '/v1/disputes',
   filters: {
-    charge: stripeId(['ch', 'py'], 'charge').optional().describe('Only disputes of this charge.'),
+    charge: chargeId.optional().describe('Only disputes of this charge.'),
     payment_intent: stripeId(['pi'], 'payment intent').optional().describe('Only disputes of this payment intent\'s charges.'),
     created: createdRange,
   },

@@ -3,6 +3,7 @@ import { defineAction, defineListAction } from '../connector/action';
 import {
   createdRange,
   currency,
+  customerId,
   expand,
   idempotencyKey,
   metadata,
@@ -10,14 +11,13 @@ import {
   stripeId,
 } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
+import { priceId, productId } from './prices';
 
 const group = 'invoice_items';
 
 /** Fragments the invoicing actions share (invoices and credit notes import them from here). */
 export const invoiceId = stripeId(['in'], 'invoice');
-export const customerId = stripeId(['cus'], 'customer');
 const invoiceItemId = stripeId(['ii'], 'invoice item');
-export const priceId = stripeId(['price'], 'price');
 
 /** A signed amount: invoice items and lines may be negative (a credit on the invoice). */
 export const signedAmount = z
@@ -28,7 +28,7 @@ export const signedAmount = z
 export const priceData = z
   .object({
     currency,
-    product: stripeId(['prod'], 'product').describe('The product the inline price belongs to (prod_...).'),
+    product: productId.describe('The product the inline price belongs to (prod_...).'),
     unit_amount: z.number().int().min(0).describe('Price per unit in the smallest currency unit.'),
     tax_behavior: z.enum(['exclusive', 'inclusive', 'unspecified']).optional(),
   })

@@ -4,13 +4,15 @@ import { StripeInvalidRequestError } from '../connector/errors';
 import {
   createdRange,
   currency,
+  customerId,
   expand,
   idempotencyKey,
   metadata,
   metadataUpdate,
+  paymentMethodId,
   stripeId,
 } from '../schemas/common';
-import { customerId, invoiceId, period, priceData, pricing, quantity, signedAmount } from './invoice_items';
+import { invoiceId, period, priceData, pricing, quantity, signedAmount } from './invoice_items';
 
 const group = 'invoices';
 
@@ -23,7 +25,6 @@ const source = z
   .string()
   .regex(/^(card|src|ba)_[A-Za-z0-9_]+$/, 'expected one of the customer\'s card, source or bank account ids')
   .describe('One of the customer\'s saved sources (card_...) to charge.');
-const paymentMethod = stripeId(['pm'], 'payment method');
 const customFields = z
   .array(z.object({ name: z.string().min(1).max(40), value: z.string().min(1).max(140) }).strict())
   .max(4)
@@ -77,7 +78,7 @@ export const createInvoice = defineAction({
       custom_fields: customFields.optional(),
       auto_advance: autoAdvance.optional(),
       default_source: source.optional().describe('A saved source (card_...) to charge instead of the customer\'s default.'),
-      default_payment_method: paymentMethod.optional().describe('A payment method (pm_...) to charge instead of the customer\'s default.'),
+      default_payment_method: paymentMethodId.optional().describe('A payment method (pm_...) to charge instead of the customer\'s default.'),
       statement_descriptor: statementDescriptor.optional(),
       subscription: stripeId(['sub'], 'subscription').optional().describe('Bill this subscription\'s pending items.'),
       metadata: metadata.optional(),
@@ -115,7 +116,7 @@ export const updateInvoice = defineAction({
       custom_fields: customFields.nullable().optional(),
       statement_descriptor: statementDescriptor.nullable().optional(),
       default_source: source.nullable().optional(),
-      default_payment_method: paymentMethod.nullable().optional(),
+      default_payment_method: paymentMethodId.nullable().optional(),
       number: z.string().min(1).max(26).nullable().optional().describe('A custom invoice number (drafts only); null lets Stripe assign one.'),
       collection_method: collectionMethod.optional(),
       days_until_due: daysUntilDue.optional(),
@@ -165,7 +166,7 @@ export const payInvoice = defineAction({
       invoice_id: invoiceId,
       paid_out_of_band: z.boolean().optional().describe('Mark paid without charging (paid by cheque, bank transfer...). Not with source or payment_method.'),
       source: source.optional(),
-      payment_method: paymentMethod.optional().describe('A payment method (pm_...) of the customer to charge. Not with source.'),
+      payment_method: paymentMethodId.optional().describe('A payment method (pm_...) of the customer to charge. Not with source.'),
       forgive: z.boolean().optional().describe('If the charge covers less than the amount due, forgive the difference.'),
       off_session: z.boolean().optional().describe('The customer is not present (default true).'),
       idempotency_key: idempotencyKey,

@@ -5,23 +5,22 @@ import {
   clearableFields,
   createdRange,
   currency,
+  customerId,
   email,
   expand,
   idempotencyKey,
   metadata,
   metadataUpdate,
   optionalFields,
+  paymentMethodId,
   shipping,
   stripeId,
 } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
+import { statementDescriptor } from './charges';
 
 const group = 'payment_intents';
 export const paymentIntentId = stripeId(['pi'], 'payment intent');
-const customerId = stripeId(['cus'], 'customer');
-/** A saved payment method, or one of Stripe's test ids such as pm_card_visa in test mode. */
-export const paymentMethodId = stripeId(['pm'], 'payment method');
-const statementDescriptor = z.string().max(22).regex(/^[^<>\\'"*]*$/, 'must not contain < > \\ \' " *');
 
 const captureMethod = z
   .enum(['automatic', 'automatic_async', 'manual'])

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, sendAction } from '../connector/action';
 import { expand, idempotencyKey, metadata, optionalFields, stripeId } from '../schemas/common';
+import { priceId } from './prices';
 
 const group = 'payment_links';
 const paymentLinkId = stripeId(['plink'], 'payment link');
@@ -69,7 +70,7 @@ export const createPaymentLink = defineAction({
         .array(
           z
             .object({
-              price: stripeId(['price'], 'price').describe('An active price (price_...).'),
+              price: priceId.describe('An active price (price_...).'),
               quantity: z.number().int().min(1).describe('How many (1 for a price where the customer chooses the amount).'),
               adjustable_quantity: adjustableQuantity.optional(),
             })

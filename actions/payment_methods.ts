@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
-import { address, email, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
-import { paymentMethodId } from './payment_intents';
+import { address, customerId, email, expand, idempotencyKey, metadata, paymentMethodId } from '../schemas/common';
 
 const group = 'payment_methods';
-const customerId = stripeId(['cus'], 'customer');
 
 /** Stripe's payment method types (API 2024-04-10). */
 const paymentMethodType = z.enum([

@@ -12,7 +12,7 @@ import {
 import { amountProblem } from '../schemas/currency';
 
 const group = 'prices';
-const priceId = stripeId(['price'], 'price');
+export const priceId = stripeId(['price'], 'price');
 /** Shared with products.ts (which imports this file for default_price_data). */
 export const productId = stripeId(['prod'], 'product');
 export const statementDescriptor = z

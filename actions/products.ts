@@ -8,9 +8,8 @@ import {
   metadata,
   metadataUpdate,
   optionalFields,
-  stripeId,
 } from '../schemas/common';
-import { priceData, priceDataRules, productId, statementDescriptor } from './prices';
+import { priceData, priceDataRules, priceId, productId, statementDescriptor } from './prices';
 
 const group = 'products';
 
@@ -83,7 +82,7 @@ export const updateProduct = defineAction({
       name: z.string().min(1).max(5000).optional().describe('The product\'s name, shown to customers.'),
       ...clearableFields(clearableProductFields),
       ...optionalFields(settableProductFields),
-      default_price: stripeId(['price'], 'price')
+      default_price: priceId
         .nullable()
         .optional()
         .describe('One of this product\'s active prices to make the default (price_...); null unsets it.'),

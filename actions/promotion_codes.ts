@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
-import { createdRange, currency, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { createdRange, currency, customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { couponId } from './coupons';
 
 const group = 'promotion_codes';
 const promotionCodeId = stripeId(['promo'], 'promotion code');
-const customerId = stripeId(['cus'], 'customer');
 const code = z.string().min(1).max(500).regex(/^[A-Za-z0-9]+$/, 'expected letters and digits only, e.g. SUMMER25');
 
 export const createPromotionCode = defineAction({

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
 import { amount, createdRange, email, expand, idempotencyKey, metadata, metadataUpdate, stripeId } from '../schemas/common';
+import { chargeId } from './charges';
 import { paymentIntentId } from './payment_intents';
 
 const group = 'refunds';
 // Refunds of some payment methods have pyr_ ids.
 const refundId = stripeId(['re', 'pyr'], 'refund');
-const chargeId = stripeId(['ch', 'py'], 'charge');
 
 export const createRefund = defineAction({
   key: 'create_refund',

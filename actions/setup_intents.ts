@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineAction, type ActionDefinition } from '../connector/action';
-import { expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
-import { paymentMethodId } from './payment_intents';
+import { customerId, expand, idempotencyKey, metadata, paymentMethodId, stripeId } from '../schemas/common';
 
 const group = 'setup_intents';
 const setupIntentId = stripeId(['seti'], 'setup intent');
@@ -17,7 +16,7 @@ export const createSetupIntent = defineAction({
   path: '/v1/setup_intents',
   input: z
     .object({
-      customer: stripeId(['cus'], 'customer').optional().describe('The customer the payment method is saved to on success.'),
+      customer: customerId.optional().describe('The customer the payment method is saved to on success.'),
       payment_method: paymentMethodId.optional().describe('The payment method to set up (pm_..., or pm_card_visa in test mode).'),
       confirm: z.boolean().optional().describe('Confirm now. Requires payment_method.'),
       usage: z.enum(['off_session', 'on_session']).optional().describe('How it will be used: off_session (default, customer absent) or on_session.'),

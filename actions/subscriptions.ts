@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, defineSearchAction } from '../connector/action';
-import { createdRange, expand, idempotencyKey, metadata, metadataUpdate, stripeId } from '../schemas/common';
+import { createdRange, customerId, expand, idempotencyKey, metadata, metadataUpdate, paymentMethodId, stripeId } from '../schemas/common';
+import { priceId } from './prices';
 
 const group = 'subscriptions';
 const subscriptionId = stripeId(['sub'], 'subscription');
-const customerId = stripeId(['cus'], 'customer');
-const priceId = stripeId(['price'], 'price');
-const paymentMethodId = stripeId(['pm'], 'payment method');
 const quantity = z.number().int().min(0).describe('How many units of the price (default 1).');
 const prorationBehavior = z
   .enum(['create_prorations', 'always_invoice', 'none'])

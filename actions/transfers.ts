@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
 import { amount, createdRange, currency, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
+import { chargeId } from './charges';
 
 const group = 'transfers';
 const connectedAccount = stripeId(['acct'], 'connected account');
@@ -20,7 +21,7 @@ export const createTransfer = defineAction({
       amount: amount.describe('Amount to transfer in the smallest currency unit (1000 = $10.00 in usd).'),
       currency,
       destination: connectedAccount.describe('The connected account receiving the money (acct_...).'),
-      source_transaction: stripeId(['ch', 'py'], 'charge')
+      source_transaction: chargeId
         .optional()
         .describe('A charge whose funds pay for this transfer (then it does not need available balance, only the charge\'s amount).'),
       transfer_group: z.string().max(5000).optional().describe('Groups this transfer with related charges and transfers.'),

@@ -17,6 +17,11 @@ export function stripeId(prefixes: readonly string[], noun: string) {
     .describe(`The ${noun} id (${prefixes.map((p) => `${p}_...`).join(' or ')}).`);
 }
 
+/** Ids that nearly every group of actions takes; here rather than in one group's file so no action file has to import another in a cycle. */
+export const customerId = stripeId(['cus'], 'customer');
+/** A saved payment method, or one of Stripe's test ids such as pm_card_visa in test mode. */
+export const paymentMethodId = stripeId(['pm'], 'payment method');
+
 /** A cursor id for paging: any Stripe id (the list decides its type). */
 const cursorId = z.string().regex(ID_CHARACTERS, 'expected a Stripe object id');
 

@@ -1,28 +1,15 @@
-import { StripeClient } from '../connector/client';
 import { StripeCardError, StripeInputValidationError, StripeInvalidRequestError } from '../connector/errors';
 import { sendAction } from '../connector/action';
-import { listActions, runAction } from '../connector/registry';
-import { closeTransport } from '../connector/transport';
-import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { listActions } from '../connector/registry';
+import { caught, useEmulator } from './support/harness';
 
 type Obj = { id: string; [field: string]: any };
 
-let emulator: Emulator;
-let client: StripeClient;
-const run = (key: string, input: unknown) => runAction(key, input, { client }) as Promise<any>;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  client = clientFor(emulator);
-});
-afterAll(async () => {
-  await closeTransport();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const env = useEmulator();
+const { run } = env;
 
 function lastRequest() {
-  return emulator.requests.at(-1)!;
+  return env.emulator.requests.at(-1)!;
 }
 
 async function refusal(key: string, input: unknown): Promise<StripeInputValidationError> {
@@ -107,7 +94,7 @@ describe('every action over HTTP', () => {
     const error = await caught(run('create_charge', { amount: 1000, currency: 'usd', source: 'tok_chargeDeclinedInsufficientFunds' }));
     expect(error).toBeInstanceOf(StripeCardError);
     expect(error).toMatchObject({ code: 'card_declined', decline_code: 'insufficient_funds', statusCode: 402 });
-    expect(emulator.objects('charge')).toEqual([expect.objectContaining({ id: error.charge, status: 'failed' })]);
+    expect(env.emulator.objects('charge')).toEqual([expect.objectContaining({ id: error.charge, status: 'failed' })]);
   });
 
   it('retrieve_charge, update_charge, capture_charge (partial)', async () => {
@@ -130,12 +117,12 @@ describe('every action over HTTP', () => {
 
   it('list_charges filters by customer and created range; search_charges finds by status', async () => {
     const customer: Obj = await run('create_customer', { source: 'tok_visa' });
-    emulator.clock.set(1_800_000_000);
+    env.emulator.clock.set(1_800_000_000);
     const early: Obj = await run('create_charge', { amount: 1000, currency: 'usd', customer: customer.id });
-    emulator.clock.set(1_800_000_100);
+    env.emulator.clock.set(1_800_000_100);
     const late: Obj = await run('create_charge', { amount: 1500, currency: 'usd', customer: customer.id });
     await run('create_charge', { amount: 700, currency: 'usd', source: 'tok_visa' });
-    emulator.clock.useRealTime();
+    env.emulator.clock.useRealTime();
 
     const inRange = await run('list_charges', { customer: customer.id, created: { gte: 1_800_000_050 } });
     expect(lastRequest().rawQuery).toBe(`customer=${customer.id}&created[gte]=1800000050&limit=10`);
@@ -190,21 +177,21 @@ describe('bad input is refused before any request', () => {
     const error = await refusal(key, input);
     expect(error.fields.map((f) => f.field)).toContain(field);
     expect(error.message).toContain(field);
-    expect(emulator.requests).toHaveLength(0);
+    expect(env.emulator.requests).toHaveLength(0);
   });
 
   it('refuses an id that would change the path: cus_1/../../v1/charges', async () => {
     const error = await refusal('retrieve_customer', { customer_id: 'cus_1/../../v1/charges' });
     expect(error.fields).toEqual([{ field: 'customer_id', message: expect.any(String) }]);
-    expect(emulator.requests).toHaveLength(0);
+    expect(env.emulator.requests).toHaveLength(0);
   });
 
   it('re-checks path ids in the runner, even for input that skipped the schema', async () => {
     const action = listActions().find((a) => a.key === 'retrieve_customer')!;
-    const error = await caught(sendAction(action, { customer_id: 'cus_1/../../v1/charges' }, { client }));
+    const error = await caught(sendAction(action, { customer_id: 'cus_1/../../v1/charges' }, { client: env.client }));
     expect(error).toBeInstanceOf(StripeInputValidationError);
     expect((error as StripeInputValidationError).fields[0]!.field).toBe('customer_id');
-    expect(emulator.requests).toHaveLength(0);
+    expect(env.emulator.requests).toHaveLength(0);
   });
 
   it('refuses an unknown action', async () => {
@@ -214,25 +201,25 @@ describe('bad input is refused before any request', () => {
 
 describe('return_all', () => {
   it('walks several pages in order with no gaps or repeats, and stops at max_items', async () => {
-    emulator.clock.set(1_800_000_000);
+    env.emulator.clock.set(1_800_000_000);
     const created: string[] = [];
     for (let i = 0; i < 250; i++) {
-      if (i % 40 === 0) emulator.clock.advance(1);
+      if (i % 40 === 0) env.emulator.clock.advance(1);
       created.push(((await run('create_customer', { name: `n${i}` })) as Obj).id);
     }
-    emulator.clock.useRealTime();
-    emulator.clearRequests();
+    env.emulator.clock.useRealTime();
+    env.emulator.clearRequests();
 
     const everything = await run('list_customers', { return_all: true });
     expect(everything.has_more).toBe(false);
     expect(everything.data.map((c: Obj) => c.id)).toEqual([...created].reverse());
-    expect(emulator.requests.map((r) => r.query.limit)).toEqual(['100', '100', '100']);
+    expect(env.emulator.requests.map((r) => r.query.limit)).toEqual(['100', '100', '100']);
 
-    emulator.clearRequests();
+    env.emulator.clearRequests();
     const capped = await run('list_customers', { return_all: true, max_items: 120 });
     expect(capped.data.map((c: Obj) => c.id)).toEqual([...created].reverse().slice(0, 120));
     expect(capped.has_more).toBe(true);
-    expect(emulator.requests).toHaveLength(2);
+    expect(env.emulator.requests).toHaveLength(2);
 
     const forward = await run('list_customers', { return_all: true, ending_before: created[99] });
     expect(forward.data.map((c: Obj) => c.id)).toEqual(created.slice(100));
@@ -240,7 +227,7 @@ describe('return_all', () => {
 
   it('walks search pages too', async () => {
     for (let i = 0; i < 15; i++) await run('create_customer', { email: `s${i}@example.com`, metadata: { batch: 'b1' } });
-    emulator.clearRequests();
+    env.emulator.clearRequests();
     const found = await run('search_customers', { query: "metadata['batch']:'b1'", return_all: true, max_items: 12 });
     expect(found.data).toHaveLength(12);
     expect(new Set(found.data.map((c: Obj) => c.id)).size).toBe(12);

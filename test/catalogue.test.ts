@@ -3,13 +3,10 @@
  * sends is checked: method, path, encoded parameters) and once with invalid input (nothing is sent,
  * the bad field is named). The cases live in test/cases/, one file per group of resources.
  */
-import type { StripeClient } from '../connector/client';
 import { StripeInputValidationError } from '../connector/errors';
-import { getAction, listActions, runAction } from '../connector/registry';
-import { closeTransport } from '../connector/transport';
+import { getAction, listActions } from '../connector/registry';
 import { allCases } from './cases';
-import type { CaseContext } from './cases/types';
-import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { caught, useEmulator } from './support/harness';
 
 /** Fields the connector consumes itself; they never reach Stripe as parameters. */
 const CONNECTOR_FIELDS = new Set(['idempotency_key', 'return_all', 'max_items']);
@@ -24,20 +21,7 @@ function wireForm(value: unknown): unknown {
   return String(value);
 }
 
-let emulator: Emulator;
-let client: StripeClient;
-let ctx: CaseContext;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  client = clientFor(emulator);
-  ctx = { run: (key, input) => runAction(key, input, { client }), emulator, client };
-});
-afterAll(async () => {
-  await closeTransport();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const ctx = useEmulator();
 
 it('every action in the registry has exactly one catalogue case', () => {
   const keys = listActions().map((action) => action.key);
@@ -51,10 +35,10 @@ describe.each(allCases.map((c) => [c.key, c] as const))('%s', (key, actionCase) 
     const action = getAction(key)!;
     const input = await actionCase.input(ctx);
     const expected = actionCase.request(input);
-    const before = emulator.requests.length;
-    const result = await runAction(key, input, { client });
-    expect(emulator.requests.length).toBeGreaterThan(before);
-    const sent = emulator.requests.at(-1)!;
+    const before = ctx.emulator.requests.length;
+    const result = await ctx.run(key, input);
+    expect(ctx.emulator.requests.length).toBeGreaterThan(before);
+    const sent = ctx.emulator.requests.at(-1)!;
     expect(sent.status).toBeLessThan(300);
     expect([sent.method, sent.path]).toEqual([expected.method, expected.path]);
 
@@ -72,10 +56,10 @@ describe.each(allCases.map((c) => [c.key, c] as const))('%s', (key, actionCase) 
   });
 
   it('refuses invalid input, naming the field, and sends nothing', async () => {
-    const before = emulator.requests.length;
-    const error = await caught(runAction(key, actionCase.invalid.input, { client }));
+    const before = ctx.emulator.requests.length;
+    const error = await caught(ctx.run(key, actionCase.invalid.input));
     expect(error).toBeInstanceOf(StripeInputValidationError);
     expect((error as StripeInputValidationError).fields.map((f) => f.field)).toContain(actionCase.invalid.field);
-    expect(emulator.requests.length).toBe(before);
+    expect(ctx.emulator.requests.length).toBe(before);
   });
 });

@@ -12,29 +12,19 @@ import {
   StripePermissionError,
   StripeRateLimitError,
 } from '../connector/errors';
-import { closeTransport } from '../connector/transport';
 import { STRIPE_API_VERSION, CONNECTOR_VERSION } from '../connector/version';
-import { TEST_KEY, captureLogs, caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { TEST_KEY, captureLogs, caught, clientFor, useEmulator } from './support/harness';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator({ readOnlyKeys: ['rk_test_readOnlyKey0123456789'] });
-});
-afterAll(async () => {
-  await closeTransport();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const env = useEmulator({ readOnlyKeys: ['rk_test_readOnlyKey0123456789'] });
 
 describe('what every request carries', () => {
   it('sends Basic auth, the pinned version, a User-Agent, and an Idempotency-Key on POST only', async () => {
-    const client = clientFor(emulator);
+    const client = clientFor(env.emulator);
     const created = await client.request<{ id: string }>({ method: 'POST', path: '/v1/customers', params: { email: 'a@b.co' } });
     await client.request({ method: 'GET', path: `/v1/customers/${created.body.id}` });
-    const [post, get] = emulator.requests;
+    const [post, get] = env.emulator.requests;
     expect(post!.headers.authorization).toBe(`Basic ${Buffer.from(`${TEST_KEY}:`).toString('base64')}`);
     expect(post!.headers['stripe-version']).toBe(STRIPE_API_VERSION);
     expect(post!.headers['user-agent']).toContain(`stripe-connector/${CONNECTOR_VERSION}`);
@@ -47,36 +37,36 @@ describe('what every request carries', () => {
   });
 
   it('generates a fresh key per POST and uses the caller\'s key when given', async () => {
-    const client = clientFor(emulator);
+    const client = clientFor(env.emulator);
     await client.request({ method: 'POST', path: '/v1/customers' });
     await client.request({ method: 'POST', path: '/v1/customers' });
     await client.request({ method: 'POST', path: '/v1/customers', idempotencyKey: 'order-42-customer' });
-    const keys = emulator.requests.map((r) => r.headers['idempotency-key']);
+    const keys = env.emulator.requests.map((r) => r.headers['idempotency-key']);
     expect(new Set(keys).size).toBe(3);
     expect(keys[2]).toBe('order-42-customer');
   });
 
   it('sends the connection\'s API version override and connected account', async () => {
-    const client = clientFor(emulator, { connection: { stripe_account: 'acct_1Connected', api_version: '2025-10-29.clover' } });
+    const client = clientFor(env.emulator, { connection: { stripe_account: 'acct_1Connected', api_version: '2025-10-29.clover' } });
     await client.request({ method: 'POST', path: '/v1/customers', params: { name: 'Connected' } });
-    const [request] = emulator.requests;
+    const [request] = env.emulator.requests;
     expect(request!.headers['stripe-account']).toBe('acct_1Connected');
     expect(request!.headers['stripe-version']).toBe('2025-10-29.clover');
-    expect(emulator.objects('customer', 'acct_1Connected')).toHaveLength(1);
-    expect(emulator.objects('customer')).toHaveLength(0);
+    expect(env.emulator.objects('customer', 'acct_1Connected')).toHaveLength(1);
+    expect(env.emulator.objects('customer')).toHaveLength(0);
   });
 
   it('puts GET params in the query string, encoded the Stripe way', async () => {
-    const client = clientFor(emulator);
+    const client = clientFor(env.emulator);
     await client.request({ method: 'GET', path: '/v1/charges', params: { limit: 3, created: { gte: 1700000000 }, expand: ['data.customer'] } });
-    const [request] = emulator.requests;
+    const [request] = env.emulator.requests;
     expect(request!.rawQuery).toBe('limit=3&created[gte]=1700000000&expand[0]=data.customer');
     expect(request!.query).toEqual({ limit: '3', created: { gte: '1700000000' }, expand: ['data.customer'] });
     expect(request!.rawBody).toBe('');
   });
 
   it('posts nested metadata and arrays that the server reads back as sent', async () => {
-    const client = clientFor(emulator);
+    const client = clientFor(env.emulator);
     const { body } = await client.request<{ metadata: Record<string, string>; preferred_locales: string[]; address: { city: string } }>({
       method: 'POST',
       path: '/v1/customers',
@@ -85,37 +75,37 @@ describe('what every request carries', () => {
     expect(body.metadata).toEqual({ plan: 'pro', 'team size': '5 & more' });
     expect(body.preferred_locales).toEqual(['fr', 'en']);
     expect(body.address.city).toBe('Paris');
-    expect(emulator.requests[0]!.rawBody).toContain('metadata[plan]=pro&metadata[team%20size]=5%20%26%20more&preferred_locales[0]=fr');
+    expect(env.emulator.requests[0]!.rawBody).toContain('metadata[plan]=pro&metadata[team%20size]=5%20%26%20more&preferred_locales[0]=fr');
   });
 });
 
 describe('retries', () => {
   it('retries a POST after a 500 with the same idempotency key and creates one customer', async () => {
-    emulator.inject({ kind: 'status', status: 500, match: { method: 'POST', path: '/v1/customers' } });
-    const response = await clientFor(emulator).request<{ id: string }>({ method: 'POST', path: '/v1/customers', params: { email: 'once@example.com' } });
-    expect(emulator.requests.map((r) => r.status)).toEqual([500, 200]);
-    const [first, second] = emulator.requests;
+    env.emulator.inject({ kind: 'status', status: 500, match: { method: 'POST', path: '/v1/customers' } });
+    const response = await clientFor(env.emulator).request<{ id: string }>({ method: 'POST', path: '/v1/customers', params: { email: 'once@example.com' } });
+    expect(env.emulator.requests.map((r) => r.status)).toEqual([500, 200]);
+    const [first, second] = env.emulator.requests;
     expect(second!.headers['idempotency-key']).toBe(first!.headers['idempotency-key']);
-    expect(emulator.objects('customer').map((c) => c.id)).toEqual([response.body.id]);
+    expect(env.emulator.objects('customer').map((c) => c.id)).toEqual([response.body.id]);
     expect(response.retries).toBe(1);
   });
 
   it('retries after the connection drops once the customer exists, and Stripe replays it: one customer', async () => {
-    emulator.inject({ kind: 'drop', when: 'after', match: { method: 'POST', path: '/v1/customers' } });
-    const response = await clientFor(emulator).request<{ id: string }>({ method: 'POST', path: '/v1/customers', params: { email: 'lost@example.com' } });
-    expect(emulator.requests).toHaveLength(2);
-    expect(emulator.requests[0]!.status).toBe(0);
-    expect(emulator.requests[1]!.headers['idempotency-key']).toBe(emulator.requests[0]!.headers['idempotency-key']);
+    env.emulator.inject({ kind: 'drop', when: 'after', match: { method: 'POST', path: '/v1/customers' } });
+    const response = await clientFor(env.emulator).request<{ id: string }>({ method: 'POST', path: '/v1/customers', params: { email: 'lost@example.com' } });
+    expect(env.emulator.requests).toHaveLength(2);
+    expect(env.emulator.requests[0]!.status).toBe(0);
+    expect(env.emulator.requests[1]!.headers['idempotency-key']).toBe(env.emulator.requests[0]!.headers['idempotency-key']);
     expect(response.replayed).toBe(true);
-    expect(emulator.objects('customer')).toHaveLength(1);
-    expect(emulator.objects('customer')[0].id).toBe(response.body.id);
+    expect(env.emulator.objects('customer')).toHaveLength(1);
+    expect(env.emulator.objects('customer')[0].id).toBe(response.body.id);
   });
 
   it('retries a charge whose response timed out without charging twice', async () => {
     // The first attempt outlives the 1 s idle timeout (undici's timers are ~1 s grained); its retry
     // meets the first still running (409, key in use), backs off, and then gets the stored result.
-    emulator.inject({ kind: 'latency', ms: 2500, match: { method: 'POST', path: '/v1/charges' } });
-    const client = clientFor(emulator, { timeoutMs: 1000, maxRetries: 5, initialRetryDelayMs: 500, maxRetryDelayMs: 2000 });
+    env.emulator.inject({ kind: 'latency', ms: 2500, match: { method: 'POST', path: '/v1/charges' } });
+    const client = clientFor(env.emulator, { timeoutMs: 1000, maxRetries: 5, initialRetryDelayMs: 500, maxRetryDelayMs: 2000 });
     const response = await client.request<{ id: string; amount: number }>({
       method: 'POST',
       path: '/v1/charges',
@@ -123,61 +113,61 @@ describe('retries', () => {
     });
     expect(response.retries).toBeGreaterThanOrEqual(1);
     expect(response.replayed).toBe(true);
-    expect(new Set(emulator.requests.map((r) => r.headers['idempotency-key'])).size).toBe(1);
-    expect(emulator.objects('charge').map((c) => c.id)).toEqual([response.body.id]);
+    expect(new Set(env.emulator.requests.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+    expect(env.emulator.objects('charge').map((c) => c.id)).toEqual([response.body.id]);
   });
 
   it('backs off on 429 with the default schedule (at least 0.5 s before each retry) and succeeds', async () => {
-    emulator.inject({ kind: 'status', status: 429, count: 2 });
-    const client = new StripeClient({ secret_key: TEST_KEY }, { apiBase: emulator.url });
+    env.emulator.inject({ kind: 'status', status: 429, count: 2 });
+    const client = new StripeClient({ secret_key: TEST_KEY }, { apiBase: env.emulator.url });
     const response = await client.request({ method: 'GET', path: '/v1/balance' });
     expect(response.retries).toBe(2);
-    const times = emulator.requests.map((r) => r.receivedAt);
-    expect(emulator.requests.map((r) => r.status)).toEqual([429, 429, 200]);
+    const times = env.emulator.requests.map((r) => r.receivedAt);
+    expect(env.emulator.requests.map((r) => r.status)).toEqual([429, 429, 200]);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(500);
     expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(500);
   });
 
   it('honours Retry-After', async () => {
-    emulator.inject({ kind: 'status', status: 429, retryAfter: 1 });
-    await clientFor(emulator).request({ method: 'GET', path: '/v1/balance' });
-    const [first, second] = emulator.requests;
+    env.emulator.inject({ kind: 'status', status: 429, retryAfter: 1 });
+    await clientFor(env.emulator).request({ method: 'GET', path: '/v1/balance' });
+    const [first, second] = env.emulator.requests;
     expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(1000);
   });
 
   it('stops at once when Stripe-Should-Retry is false, on a 429 and on a 500', async () => {
-    emulator.inject({ kind: 'status', status: 429, shouldRetry: false });
-    const rateLimited = await caught(clientFor(emulator).request({ method: 'GET', path: '/v1/balance' }));
+    env.emulator.inject({ kind: 'status', status: 429, shouldRetry: false });
+    const rateLimited = await caught(clientFor(env.emulator).request({ method: 'GET', path: '/v1/balance' }));
     expect(rateLimited).toBeInstanceOf(StripeRateLimitError);
     expect(rateLimited.retryable).toBe(false);
-    expect(emulator.requests).toHaveLength(1);
+    expect(env.emulator.requests).toHaveLength(1);
 
-    emulator.inject({ kind: 'status', status: 500, shouldRetry: false });
-    const failed = await caught(clientFor(emulator).request({ method: 'POST', path: '/v1/customers' }));
+    env.emulator.inject({ kind: 'status', status: 500, shouldRetry: false });
+    const failed = await caught(clientFor(env.emulator).request({ method: 'POST', path: '/v1/customers' }));
     expect(failed).toBeInstanceOf(StripeAPIError);
-    expect(emulator.requests).toHaveLength(2);
-    expect(emulator.objects('customer')).toHaveLength(0);
+    expect(env.emulator.requests).toHaveLength(2);
+    expect(env.emulator.objects('customer')).toHaveLength(0);
   });
 
   it('retries a 4xx when Stripe-Should-Retry says true', async () => {
-    emulator.inject({ kind: 'status', status: 400, shouldRetry: true });
-    await clientFor(emulator).request({ method: 'GET', path: '/v1/balance' });
-    expect(emulator.requests.map((r) => r.status)).toEqual([400, 200]);
+    env.emulator.inject({ kind: 'status', status: 400, shouldRetry: true });
+    await clientFor(env.emulator).request({ method: 'GET', path: '/v1/balance' });
+    expect(env.emulator.requests.map((r) => r.status)).toEqual([400, 200]);
   });
 
   it('gives up after maxRetries and says the failure was retryable', async () => {
-    emulator.inject({ kind: 'status', status: 503, count: 10 });
-    const error = await caught(clientFor(emulator, { maxRetries: 3 }).request({ method: 'GET', path: '/v1/balance' }));
+    env.emulator.inject({ kind: 'status', status: 503, count: 10 });
+    const error = await caught(clientFor(env.emulator, { maxRetries: 3 }).request({ method: 'GET', path: '/v1/balance' }));
     expect(error).toBeInstanceOf(StripeAPIError);
     expect(error.retryable).toBe(true);
-    expect(emulator.requests).toHaveLength(4);
+    expect(env.emulator.requests).toHaveLength(4);
   });
 
   it('does not retry a card decline or a 404', async () => {
-    const client = clientFor(emulator);
+    const client = clientFor(env.emulator);
     await caught(client.request({ method: 'POST', path: '/v1/charges', params: { amount: 500, currency: 'usd', source: 'tok_chargeDeclined' } }));
     await caught(client.request({ method: 'GET', path: '/v1/customers/cus_doesNotExist' }));
-    expect(emulator.requests).toHaveLength(2);
+    expect(env.emulator.requests).toHaveLength(2);
   });
 });
 
@@ -192,15 +182,15 @@ describe('errors map from Stripe responses', () => {
     [400, { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters' }, StripeIdempotencyError],
     [500, { type: 'api_error', message: 'Something went wrong on Stripe\'s end.' }, StripeAPIError],
   ])('HTTP %i %j -> %p', async (status, body, ErrorClass) => {
-    emulator.inject({ kind: 'status', status, shouldRetry: false, error: body as never });
-    const error = await caught(clientFor(emulator).request({ method: 'GET', path: '/v1/balance' }));
+    env.emulator.inject({ kind: 'status', status, shouldRetry: false, error: body as never });
+    const error = await caught(clientFor(env.emulator).request({ method: 'GET', path: '/v1/balance' }));
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error.statusCode).toBe(status);
     expect(error.message).toBe(body.message);
     expect(error.code).toBe((body as { code?: string }).code);
     expect(error.param).toBe((body as { param?: string }).param);
     expect(error.requestId).toMatch(/^req_/);
-    expect(error.requestId).toBe(emulator.requests[0]!.requestId);
+    expect(error.requestId).toBe(env.emulator.requests[0]!.requestId);
     expect(error.toJSON()).toMatchObject({ status, request_id: error.requestId, message: body.message });
     if (body.type === 'card_error') {
       expect(error).toMatchObject({ type: 'card_error', decline_code: 'insufficient_funds', doc_url: (body as { doc_url?: string }).doc_url });
@@ -208,7 +198,7 @@ describe('errors map from Stripe responses', () => {
   });
 
   it('maps the emulator\'s own refusals: a declined card, a missing customer, a bad key, a read-only key, a reused idempotency key', async () => {
-    const client = clientFor(emulator);
+    const client = clientFor(env.emulator);
     const declined = await caught(client.request({ method: 'POST', path: '/v1/charges', params: { amount: 500, currency: 'usd', source: 'tok_chargeDeclined' } }));
     expect(declined).toBeInstanceOf(StripeCardError);
     expect(declined).toMatchObject({ code: 'card_declined', decline_code: 'generic_decline', statusCode: 402 });
@@ -218,12 +208,12 @@ describe('errors map from Stripe responses', () => {
     expect(missing).toBeInstanceOf(StripeInvalidRequestError);
     expect(missing).toMatchObject({ code: 'resource_missing', statusCode: 404 });
 
-    const badKey = new StripeClient({ secret_key: 'sk_live_notAcceptedByTheEmulator1' }, { apiBase: emulator.url });
+    const badKey = new StripeClient({ secret_key: 'sk_live_notAcceptedByTheEmulator1' }, { apiBase: env.emulator.url });
     const unauthenticated = await caught(badKey.request({ method: 'GET', path: '/v1/balance' }));
     expect(unauthenticated).toBeInstanceOf(StripeAuthenticationError);
     expect(unauthenticated.message).not.toContain('sk_live_notAcceptedByTheEmulator1');
 
-    const readOnly = new StripeClient({ secret_key: 'rk_test_readOnlyKey0123456789' }, { apiBase: emulator.url });
+    const readOnly = new StripeClient({ secret_key: 'rk_test_readOnlyKey0123456789' }, { apiBase: env.emulator.url });
     expect(await caught(readOnly.request({ method: 'POST', path: '/v1/customers' }))).toBeInstanceOf(StripePermissionError);
 
     await client.request({ method: 'POST', path: '/v1/customers', params: { email: 'x@y.co' }, idempotencyKey: 'reused-key' });
@@ -276,10 +266,10 @@ describe('where the key may go', () => {
   });
 
   it('refuses an idempotency key that is not a clean header value, before sending', async () => {
-    const error = await caught(clientFor(emulator).request({ method: 'POST', path: '/v1/customers', idempotencyKey: 'k\r\nX-Injected: 1' }));
+    const error = await caught(clientFor(env.emulator).request({ method: 'POST', path: '/v1/customers', idempotencyKey: 'k\r\nX-Injected: 1' }));
     expect(error).toBeInstanceOf(StripeInputValidationError);
     expect(error.param).toBe('idempotency_key');
-    expect(emulator.requests).toHaveLength(0);
+    expect(env.emulator.requests).toHaveLength(0);
   });
 
   it.each([
@@ -293,9 +283,9 @@ describe('where the key may go', () => {
     '/v3/anything',
     '/v1/customers?x=1',
   ])('refuses the path %s before sending anything', async (path) => {
-    const error = await caught(clientFor(emulator).request({ method: 'GET', path }));
+    const error = await caught(clientFor(env.emulator).request({ method: 'GET', path }));
     expect(error).toBeInstanceOf(StripeInputValidationError);
-    expect(emulator.requests).toHaveLength(0);
+    expect(env.emulator.requests).toHaveLength(0);
   });
 });
 
@@ -338,12 +328,12 @@ describe('responses that are not Stripe JSON', () => {
 describe('logging', () => {
   it('logs each request with method, path, status, request id, duration and retries, and never the key', async () => {
     const { logger, lines } = captureLogs('debug');
-    const client = clientFor(emulator, { logger });
-    emulator.inject({ kind: 'status', status: 500, match: { method: 'POST' } });
+    const client = clientFor(env.emulator, { logger });
+    env.emulator.inject({ kind: 'status', status: 500, match: { method: 'POST' } });
     const created = await client.request<{ id: string }>({ method: 'POST', path: '/v1/customers', params: { email: 'log@example.com' } });
     await caught(client.request({ method: 'GET', path: '/v1/customers/cus_missing' }));
-    emulator.revokeKey('sk_test_revokedKeyForLogTest01');
-    const revoked = new StripeClient({ secret_key: 'sk_test_revokedKeyForLogTest01' }, { apiBase: emulator.url, logger });
+    env.emulator.revokeKey('sk_test_revokedKeyForLogTest01');
+    const revoked = new StripeClient({ secret_key: 'sk_test_revokedKeyForLogTest01' }, { apiBase: env.emulator.url, logger });
     expect(await caught(revoked.request({ method: 'GET', path: '/v1/balance' }))).toBeInstanceOf(StripeAuthenticationError);
     // A host that logs objects carrying a key or headers gets them redacted too.
     logger.info({ secret_key: TEST_KEY, headers: { authorization: `Bearer ${TEST_KEY}` } }, 'host line');
@@ -380,11 +370,11 @@ describe('pagination', () => {
   it.each(['newest_first', 'oldest_first'] as const)(
     'walks back and forward through same-second objects exactly once (%s within a second)',
     async (order) => {
-      emulator.setSameSecondOrder(order);
-      emulator.clock.set(1_800_000_000);
-      const client = clientFor(emulator);
+      env.emulator.setSameSecondOrder(order);
+      env.emulator.clock.set(1_800_000_000);
+      const client = clientFor(env.emulator);
       const created = await createCustomers(client, 12);
-      emulator.clock.advance(1);
+      env.emulator.clock.advance(1);
       created.push(...(await createCustomers(client, 13)));
 
       const listed = (await client.list<{ id: string }>('/v1/customers', { limit: 100 })).data.map((c) => c.id);
@@ -398,49 +388,49 @@ describe('pagination', () => {
       const forwards: string[] = [];
       for await (const customer of client.listAll<{ id: string }>('/v1/customers', { limit: 4, ending_before: oldest })) forwards.push(customer.id);
       expect(forwards).toEqual(listed.slice(0, -1).reverse());
-      emulator.clock.useRealTime();
+      env.emulator.clock.useRealTime();
     },
   );
 
   it('listAll reads no page past the cap', async () => {
-    const client = clientFor(emulator);
+    const client = clientFor(env.emulator);
     await createCustomers(client, 9);
-    emulator.clearRequests();
+    env.emulator.clearRequests();
     const seen: string[] = [];
     for await (const customer of client.listAll<{ id: string }>('/v1/customers', { limit: 4 }, { maxItems: 4 })) seen.push(customer.id);
     expect(seen).toHaveLength(4);
-    expect(emulator.requests).toHaveLength(1);
+    expect(env.emulator.requests).toHaveLength(1);
   });
 
   it('walks search results over next_page with no gaps or repeats', async () => {
-    const client = clientFor(emulator);
+    const client = clientFor(env.emulator);
     for (let i = 0; i < 7; i++) {
       await client.request({ method: 'POST', path: '/v1/customers', params: { email: `p${i}@example.com`, metadata: { batch: 'walk' } } });
     }
     await client.request({ method: 'POST', path: '/v1/customers', params: { email: 'outsider@example.com' } });
-    emulator.clearRequests();
+    env.emulator.clearRequests();
     const query = { query: "metadata['batch']:'walk'", limit: 3 };
     const all = await client.collectSearch<{ id: string; email: string }>('/v1/customers/search', query);
     expect(all.has_more).toBe(false);
     expect(new Set(all.data.map((c) => c.email))).toEqual(new Set(Array.from({ length: 7 }, (_, i) => `p${i}@example.com`)));
     expect(all.data).toHaveLength(7);
-    expect(emulator.requests.map((r) => r.query.page !== undefined)).toEqual([false, true, true]);
+    expect(env.emulator.requests.map((r) => r.query.page !== undefined)).toEqual([false, true, true]);
 
-    emulator.clearRequests();
+    env.emulator.clearRequests();
     const firstFive: string[] = [];
     for await (const customer of client.searchAll<{ id: string }>('/v1/customers/search', query, { maxItems: 5 })) firstFive.push(customer.id);
     expect(firstFive).toEqual(all.data.slice(0, 5).map((c) => c.id));
-    expect(emulator.requests).toHaveLength(2);
+    expect(env.emulator.requests).toHaveLength(2);
   });
 
   it('stops at the caller\'s cap and says more were left', async () => {
-    const client = clientFor(emulator);
+    const client = clientFor(env.emulator);
     await createCustomers(client, 9);
-    emulator.clearRequests();
+    env.emulator.clearRequests();
     const page = await client.collectList('/v1/customers', { limit: 4 }, { maxItems: 6 });
     expect(page.data).toHaveLength(6);
     expect(page.has_more).toBe(true);
-    expect(emulator.requests).toHaveLength(2);
+    expect(env.emulator.requests).toHaveLength(2);
     const all = await client.collectList('/v1/customers', { limit: 4 }, { maxItems: 9 });
     expect([all.data.length, all.has_more]).toEqual([9, false]);
   });

@@ -1,22 +1,9 @@
-import type { StripeClient } from '../connector/client';
 import { StripeInputValidationError, StripeInvalidRequestError } from '../connector/errors';
 import { runAction } from '../connector/registry';
-import { closeTransport } from '../connector/transport';
-import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { caught, clientFor, useEmulator } from './support/harness';
 
-let emulator: Emulator;
-let client: StripeClient;
-const raw = (input: unknown) => runAction('raw_api_request', input, { client }) as Promise<any>;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  client = clientFor(emulator);
-});
-afterAll(async () => {
-  await closeTransport();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const env = useEmulator();
+const raw = (input: unknown) => env.run('raw_api_request', input);
 
 describe('raw_api_request', () => {
   it.each([
@@ -36,13 +23,13 @@ describe('raw_api_request', () => {
     const error = await caught(raw({ method: 'GET', path }));
     expect(error).toBeInstanceOf(StripeInputValidationError);
     expect((error as StripeInputValidationError).fields[0]!.field).toBe('path');
-    expect(emulator.requests).toHaveLength(0);
+    expect(env.emulator.requests).toHaveLength(0);
   });
 
   it('GET /v1/balance through it works', async () => {
     const balance = await raw({ method: 'GET', path: '/v1/balance' });
     expect(balance).toMatchObject({ object: 'balance', livemode: false });
-    expect(emulator.requests.map((r) => [r.method, r.path, r.status])).toEqual([['GET', '/v1/balance', 200]]);
+    expect(env.emulator.requests.map((r) => [r.method, r.path, r.status])).toEqual([['GET', '/v1/balance', 200]]);
   });
 
   it('POST goes form-encoded with the caller\'s idempotency key, and a replay returns the first result', async () => {
@@ -50,7 +37,7 @@ describe('raw_api_request', () => {
     const first = await raw(input);
     const second = await raw(input);
     expect(second.id).toBe(first.id);
-    const [sent, replay] = emulator.requests;
+    const [sent, replay] = env.emulator.requests;
     expect(sent!.rawBody).toBe('email=raw%40example.com&metadata[via]=raw');
     expect(sent!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(sent!.headers['idempotency-key']).toBe('raw-1');
@@ -58,17 +45,17 @@ describe('raw_api_request', () => {
   });
 
   it('carries the Connect account and maps Stripe\'s errors', async () => {
-    const connected = clientFor(emulator, { connection: { stripe_account: 'acct_1Raw' } });
+    const connected = clientFor(env.emulator, { connection: { stripe_account: 'acct_1Raw' } });
     const error = await caught(runAction('raw_api_request', { method: 'GET', path: '/v1/customers/cus_missing' }, { client: connected }));
     expect(error).toBeInstanceOf(StripeInvalidRequestError);
     expect(error).toMatchObject({ statusCode: 404, code: 'resource_missing' });
-    expect(emulator.requests.at(-1)!.headers['stripe-account']).toBe('acct_1Raw');
+    expect(env.emulator.requests.at(-1)!.headers['stripe-account']).toBe('acct_1Raw');
   });
 
   it('sends a /v2/ body as JSON', async () => {
     // The emulator serves no v2 endpoint: the 404 is expected; what matters is what went out.
     await caught(raw({ method: 'POST', path: '/v2/core/event_destinations', body: { name: 'x', enabled_events: ['a.b'] } }));
-    const sent = emulator.requests.at(-1)!;
+    const sent = env.emulator.requests.at(-1)!;
     expect(sent.headers['content-type']).toBe('application/json');
     expect(JSON.parse(sent.rawBody)).toEqual({ name: 'x', enabled_events: ['a.b'] });
   });
@@ -83,6 +70,6 @@ describe('raw_api_request', () => {
       const error = await caught(raw(input));
       expect((error as StripeInputValidationError).fields.map((f) => f.field)).toContain(field);
     }
-    expect(emulator.requests).toHaveLength(0);
+    expect(env.emulator.requests).toHaveLength(0);
   });
 });

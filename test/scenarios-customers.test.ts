@@ -1,23 +1,9 @@
 /** Customers as the other resources see them: payment methods, default payment method, subscriptions, deletion. */
-import type { StripeClient } from '../connector/client';
 import { StripeCardError, StripeInvalidRequestError } from '../connector/errors';
-import { runAction } from '../connector/registry';
-import { closeTransport } from '../connector/transport';
-import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { caught, useEmulator } from './support/harness';
 
-let emulator: Emulator;
-let client: StripeClient;
-const run = (key: string, input: unknown) => runAction(key, input, { client }) as Promise<any>;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  client = clientFor(emulator);
-});
-afterAll(async () => {
-  await closeTransport();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const env = useEmulator();
+const { run } = env;
 
 describe('customers with payment methods and subscriptions', () => {
   it('create_customer attaches payment_method and can make it the invoice default', async () => {
@@ -41,10 +27,10 @@ describe('customers with payment methods and subscriptions', () => {
     expect(notAttached).toMatchObject({ statusCode: 400, param: 'invoice_settings[default_payment_method]' });
 
     const declining = await run('create_payment_method', { type: 'card', card: { token: 'tok_chargeDeclined' } });
-    const before = emulator.objects('customer').length;
+    const before = env.emulator.objects('customer').length;
     const declined = await caught(run('create_customer', { payment_method: declining.id }));
     expect(declined).toBeInstanceOf(StripeCardError);
-    expect(emulator.objects('customer')).toHaveLength(before);
+    expect(env.emulator.objects('customer')).toHaveLength(before);
   });
 
   it('lists the customer\'s subscriptions under expand, and deleting the customer cancels them', async () => {

@@ -4,31 +4,14 @@
  * limited by the available balance, and the balance transactions all of these leave behind (with
  * the events they record, read back with GET /v1/events through the client).
  */
-import type { StripeClient } from '../connector/client';
 import { StripeError, StripeInvalidRequestError } from '../connector/errors';
-import { runAction } from '../connector/registry';
-import { closeTransport } from '../connector/transport';
-import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { caught, listedEvents, useEmulator } from './support/harness';
 
-let emulator: Emulator;
-let client: StripeClient;
-const run = (key: string, input: unknown) => runAction(key, input, { client }) as Promise<any>;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  client = clientFor(emulator);
-});
-afterAll(async () => {
-  await closeTransport();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const env = useEmulator();
+const { run } = env;
 
 /** Event types recorded so far, oldest first. */
-async function eventTypes(): Promise<string[]> {
-  const page = await client.list('/v1/events', { limit: 100 });
-  return (page.data as unknown as { type: string }[]).map((e) => e.type).reverse();
-}
+const eventTypes = async (): Promise<string[]> => (await listedEvents(env.client)).map((e) => e.type);
 
 function stripeFields(error: StripeError): Record<string, unknown> {
   return { status: error.statusCode, type: error.type, code: error.code };
@@ -47,11 +30,11 @@ describe('find_customer', () => {
     expect(await run('find_customer', { email: 'nobody@example.com' })).toBeNull();
 
     const older = await run('create_customer', { email: 'dup@example.com', name: 'Older' });
-    emulator.clock.advance(5);
+    env.emulator.clock.advance(5);
     const newer = await run('create_customer', { email: 'dup@example.com', name: 'Newer' });
     await run('create_customer', { email: 'Dup@example.com', name: 'Other case' });
     expect((await run('find_customer', { email: 'dup@example.com' })).id).toBe(newer.id);
-    expect(emulator.requests.at(-1)!.rawQuery).toBe('email=dup%40example.com&limit=1');
+    expect(env.emulator.requests.at(-1)!.rawQuery).toBe('email=dup%40example.com&limit=1');
 
     expect((await run('find_customer', { customer_id: older.id })).name).toBe('Older');
     await run('delete_customer', { customer_id: older.id });
@@ -62,7 +45,7 @@ describe('find_customer', () => {
   });
 
   it('still fails loudly on errors other than "not found"', async () => {
-    emulator.inject({ kind: 'status', status: 401, match: { path: '/v1/customers/*' } });
+    env.emulator.inject({ kind: 'status', status: 401, match: { path: '/v1/customers/*' } });
     const error = await caught(run('find_customer', { customer_id: 'cus_abc' }));
     expect(error.statusCode).toBe(401);
   });
@@ -75,9 +58,9 @@ describe('customer sources', () => {
 
     const visa = await run('create_customer_source', { customer_id: customer.id, source: 'tok_visa' });
     expect((await run('retrieve_customer', { customer_id: customer.id })).default_source).toBe(visa.id);
-    emulator.clock.advance(1);
+    env.emulator.clock.advance(1);
     const mastercard = await run('create_customer_source', { customer_id: customer.id, source: 'tok_mastercard' });
-    emulator.clock.advance(1);
+    env.emulator.clock.advance(1);
     const amex = await run('create_customer_source', { customer_id: customer.id, source: 'tok_amex' });
     expect((await run('retrieve_customer', { customer_id: customer.id })).default_source).toBe(visa.id);
 
@@ -258,11 +241,11 @@ describe('transfers', () => {
 describe('balance transactions', () => {
   it('list every movement after charges, a refund and a payout, newest first, and add up to the balance', async () => {
     const sale = await charge(5000);
-    emulator.clock.advance(10);
+    env.emulator.clock.advance(10);
     const refund = await run('create_refund', { charge: sale.id, amount: 1000 });
-    emulator.clock.advance(10);
+    env.emulator.clock.advance(10);
     const payout = await run('create_payout', { amount: 2500, currency: 'usd' });
-    emulator.clock.advance(10);
+    env.emulator.clock.advance(10);
     await run('create_charge', { amount: 700, currency: 'eur', source: 'tok_visa' });
 
     const usd = await run('list_balance_transactions', { currency: 'usd' });

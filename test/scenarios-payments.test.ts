@@ -3,31 +3,14 @@
  * payment methods and setup intents, through the connector's actions against the emulator, and the
  * events they record (read back with GET /v1/events through the client).
  */
-import type { StripeClient } from '../connector/client';
 import { StripeCardError, StripeError, StripeInvalidRequestError } from '../connector/errors';
-import { runAction } from '../connector/registry';
-import { closeTransport } from '../connector/transport';
-import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { caught, listedEvents, useEmulator } from './support/harness';
 
-let emulator: Emulator;
-let client: StripeClient;
-const run = (key: string, input: unknown) => runAction(key, input, { client }) as Promise<any>;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  client = clientFor(emulator);
-});
-afterAll(async () => {
-  await closeTransport();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
+const env = useEmulator();
+const { run } = env;
 
 /** Event types recorded so far, oldest first. */
-async function eventTypes(): Promise<string[]> {
-  const page = await client.list('/v1/events', { limit: 100 });
-  return (page.data as unknown as { type: string }[]).map((e) => e.type).reverse();
-}
+const eventTypes = async (): Promise<string[]> => (await listedEvents(env.client)).map((e) => e.type);
 
 /** Stripe's error fields as the connector exposes them. */
 function stripeFields(error: StripeError): Record<string, unknown> {
@@ -235,20 +218,20 @@ describe('payment intent state machine', () => {
 
   it('line items set through amount_details are listed, and an update replaces them', async () => {
     // Stripe's amount_details is newer than the spec the create/update actions follow: raw requests set it.
-    const created = await client.request({
+    const created = await env.client.request({
       method: 'POST',
       path: '/v1/payment_intents',
       params: { amount: 3000, currency: 'usd', amount_details: { line_items: [{ product_name: 'Mug', quantity: 3, unit_cost: 1000 }] } },
     });
     const pi = created.body as any;
     expect(pi.amount_details.line_items.data).toEqual([expect.objectContaining({ product_name: 'Mug', quantity: 3, unit_cost: 1000 })]);
-    await client.request({
+    await env.client.request({
       method: 'POST',
       path: `/v1/payment_intents/${pi.id}`,
       params: { amount_details: { line_items: [{ product_name: 'Plate', quantity: 1, unit_cost: 1500 }, { product_name: 'Bowl', quantity: 1, unit_cost: 1500 }] } },
     });
     const bad = await caught(
-      client.request({ method: 'POST', path: `/v1/payment_intents/${pi.id}`, params: { amount_details: { line_items: [{ product_name: 'X' }] } } }),
+      env.client.request({ method: 'POST', path: `/v1/payment_intents/${pi.id}`, params: { amount_details: { line_items: [{ product_name: 'X' }] } } }),
     );
     expect([bad.statusCode, bad.code, bad.param]).toEqual([400, 'parameter_missing', 'amount_details[line_items][0][quantity]']);
     const items = await run('list_payment_intent_line_items', { payment_intent_id: pi.id, return_all: true });
@@ -261,10 +244,10 @@ describe('refunds', () => {
     const charge = await run('create_charge', { amount: 1000, currency: 'usd', source: 'tok_visa' });
     const refund = await run('create_refund', { charge: charge.id, metadata: { why: 'test' } });
     expect(refund).toMatchObject({ amount: 1000, status: 'succeeded', payment_intent: null, metadata: { why: 'test' } });
-    const expanded = await client.request({ method: 'GET', path: `/v1/charges/${charge.id}`, params: { expand: ['refunds'] } });
+    const expanded = await env.client.request({ method: 'GET', path: `/v1/charges/${charge.id}`, params: { expand: ['refunds'] } });
     expect((expanded.body as any).refunds.data.map((r: any) => r.id)).toEqual([refund.id]);
 
-    const none = await caught(client.request({ method: 'POST', path: '/v1/refunds', params: { amount: 100 } }));
+    const none = await caught(env.client.request({ method: 'POST', path: '/v1/refunds', params: { amount: 100 } }));
     expect([none.statusCode, none.code]).toEqual([400, 'parameter_missing']);
 
     const cancel = await caught(run('cancel_refund', { refund_id: refund.id }));

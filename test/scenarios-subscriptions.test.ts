@@ -2,35 +2,12 @@
  * Subscriptions, checkout sessions, billing meters and events over real HTTP: the connector's actions
  * against the emulator (state machines, Stripe's errors, the events the polling triggers read).
  */
-import type { StripeClient } from '../connector/client';
 import { StripeInvalidRequestError } from '../connector/errors';
-import { runAction } from '../connector/registry';
-import { closeTransport } from '../connector/transport';
-import { caught, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { caught, useEmulator } from './support/harness';
+import { customer, meter, oneTimePrice, recurringPrice, subscription } from './support/objects';
 
-let emulator: Emulator;
-let client: StripeClient;
-const run = (key: string, input: unknown) => runAction(key, input, { client }) as Promise<any>;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  client = clientFor(emulator);
-});
-afterAll(async () => {
-  await closeTransport();
-  await emulator.close();
-});
-beforeEach(() => emulator.reset());
-
-const customer = () => run('create_customer', { email: 'subscriber@example.com' });
-const recurringPrice = (unitAmount = 1500, name = 'Pro plan') =>
-  run('create_price', { product_data: { name }, currency: 'usd', unit_amount: unitAmount, recurring: { interval: 'month' } });
-const oneTimePrice = (unitAmount = 2000, name = 'T-shirt') => run('create_price', { product_data: { name }, currency: 'usd', unit_amount: unitAmount });
-
-async function newSubscription(extra: Record<string, unknown> = {}) {
-  const [cus, price] = await Promise.all([customer(), recurringPrice()]);
-  return run('create_subscription', { customer: cus.id, items: [{ price: price.id, quantity: 1 }], ...extra });
-}
+const env = useEmulator();
+const { run } = env;
 
 /** Events of a `type` pattern, oldest first. */
 async function eventsOf(type: string): Promise<any[]> {
@@ -45,7 +22,7 @@ function errorFields(error: InstanceType<typeof StripeInvalidRequestError> | Err
 
 describe('subscriptions', () => {
   it('lifecycle: create, change the quantity, cancel; customer.subscription.created/updated/deleted in order', async () => {
-    const sub = await newSubscription({ metadata: { plan: 'pro' } });
+    const sub = await subscription(env, { metadata: { plan: 'pro' } });
     expect(sub.status).toBe('active');
     const itemId = sub.items.data[0].id;
     expect((await run('list_subscription_items', { subscription: sub.id })).data.map((i: any) => i.id)).toEqual([itemId]);
@@ -69,7 +46,7 @@ describe('subscriptions', () => {
   });
 
   it('refuses to resume an active subscription with Stripe\'s error, and changes nothing', async () => {
-    const sub = await newSubscription();
+    const sub = await subscription(env);
     const error = await caught(run('resume_subscription', { subscription_id: sub.id }));
     expect(error).toBeInstanceOf(StripeInvalidRequestError);
     expect(errorFields(error)).toMatchObject({ statusCode: 400, type: 'invalid_request_error' });
@@ -79,10 +56,10 @@ describe('subscriptions', () => {
   });
 
   it('a trial set to pause without a payment method pauses when it ends; resume makes it active again', async () => {
-    const trialEnd = emulator.clock.now() + 3600;
-    const sub = await newSubscription({ trial_end: trialEnd, trial_settings: { end_behavior: { missing_payment_method: 'pause' } } });
+    const trialEnd = env.emulator.clock.now() + 3600;
+    const sub = await subscription(env, { trial_end: trialEnd, trial_settings: { end_behavior: { missing_payment_method: 'pause' } } });
     expect(sub).toMatchObject({ status: 'trialing', trial_end: trialEnd });
-    emulator.clock.advance(3601);
+    env.emulator.clock.advance(3601);
     expect((await run('list_subscriptions', { status: 'paused' })).data.map((s: any) => s.id)).toEqual([sub.id]);
     const resumed = await run('resume_subscription', { subscription_id: sub.id });
     expect(resumed.status).toBe('active');
@@ -99,7 +76,7 @@ describe('subscriptions', () => {
   });
 
   it('default_payment_method must be attached to the customer; with one, an ended trial becomes active, not paused', async () => {
-    const [cus, price] = await Promise.all([customer(), recurringPrice()]);
+    const [cus, price] = await Promise.all([customer(env), recurringPrice(env)]);
     const pm = await run('create_payment_method', { type: 'card', card: { token: 'tok_visa' } });
     const trial = { trial_period_days: 7, trial_settings: { end_behavior: { missing_payment_method: 'pause' } } };
     const unattached = await caught(
@@ -109,16 +86,16 @@ describe('subscriptions', () => {
     await run('attach_payment_method', { payment_method_id: pm.id, customer: cus.id });
     const sub = await run('create_subscription', { customer: cus.id, items: [{ price: price.id }], default_payment_method: pm.id, ...trial });
     expect(sub.status).toBe('trialing');
-    emulator.clock.advance(7 * 86_400);
+    env.emulator.clock.advance(7 * 86_400);
     const after = await run('retrieve_subscription', { subscription_id: sub.id, expand: ['default_payment_method'] });
     expect(after).toMatchObject({ status: 'active', default_payment_method: { id: pm.id, object: 'payment_method' } });
     expect(after.items.data[0].current_period_start).toBe(sub.trial_end);
   });
 
   it('cancel_at_period_end cancels once the period is over (customer.subscription.deleted)', async () => {
-    const sub = await newSubscription();
+    const sub = await subscription(env);
     await run('update_subscription', { subscription_id: sub.id, cancel_at_period_end: true });
-    emulator.clock.set(sub.items.data[0].current_period_end + 1);
+    env.emulator.clock.set(sub.items.data[0].current_period_end + 1);
     const after = await run('retrieve_subscription', { subscription_id: sub.id });
     expect(after).toMatchObject({ status: 'canceled', cancel_at_period_end: true });
     expect((await eventsOf('customer.subscription.deleted')).map((e) => e.data.object.id)).toEqual([sub.id]);
@@ -127,12 +104,12 @@ describe('subscriptions', () => {
   });
 
   it('refuses what Stripe refuses: a one-time price, a missing customer, changes to a canceled subscription, a second cancel', async () => {
-    const [cus, oneTime] = await Promise.all([customer(), oneTimePrice()]);
+    const [cus, oneTime] = await Promise.all([customer(env), oneTimePrice(env)]);
     const oneTimeError = await caught(run('create_subscription', { customer: cus.id, items: [{ price: oneTime.id }] }));
     expect(errorFields(oneTimeError)).toMatchObject({ statusCode: 400, param: 'items[0][price]' });
     expect(oneTimeError.message).toMatch(/type=recurring/);
 
-    const price = await recurringPrice();
+    const price = await recurringPrice(env);
     const missing = await caught(run('create_subscription', { customer: 'cus_doesnotexist', items: [{ price: price.id }] }));
     expect(errorFields(missing)).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'customer' });
 
@@ -146,8 +123,8 @@ describe('subscriptions', () => {
   });
 
   it('update: adds and removes items, refuses removing the last one', async () => {
-    const sub = await newSubscription();
-    const addon = await recurringPrice(500, 'Support');
+    const sub = await subscription(env);
+    const addon = await recurringPrice(env, 500, 'Support');
     const both = await run('update_subscription', { subscription_id: sub.id, items: [{ price: addon.id, quantity: 2 }] });
     expect(both.items.data).toHaveLength(2);
     const first = sub.items.data[0].id;
@@ -161,7 +138,7 @@ describe('subscriptions', () => {
 
 describe('checkout sessions', () => {
   it('create, list line items, expire, and a second expire is refused', async () => {
-    const [shirt, sticker] = await Promise.all([oneTimePrice(2000, 'T-shirt'), oneTimePrice(250, 'Sticker')]);
+    const [shirt, sticker] = await Promise.all([oneTimePrice(env, 2000, 'T-shirt'), oneTimePrice(env, 250, 'Sticker')]);
     const session = await run('create_checkout_session', {
       mode: 'payment',
       line_items: [
@@ -194,7 +171,7 @@ describe('checkout sessions', () => {
   });
 
   it('subscription mode needs a recurring price; payment mode refuses one (the emulator, past the schema)', async () => {
-    const [oneTime, recurring] = await Promise.all([oneTimePrice(), recurringPrice()]);
+    const [oneTime, recurring] = await Promise.all([oneTimePrice(env), recurringPrice(env)]);
     const noRecurring = await caught(
       run('create_checkout_session', { mode: 'subscription', line_items: [{ price: oneTime.id, quantity: 1 }], success_url: 'https://example.com/ok' }),
     );
@@ -210,24 +187,14 @@ describe('checkout sessions', () => {
     });
     expect(ok).toMatchObject({ mode: 'subscription', status: 'open', amount_total: 1500 });
     // Without line_items the emulator answers as Stripe does (the schema refuses it first).
-    const direct = await caught(client.request({ method: 'POST', path: '/v1/checkout/sessions', params: { mode: 'payment', success_url: 'https://example.com' } }));
+    const direct = await caught(env.client.request({ method: 'POST', path: '/v1/checkout/sessions', params: { mode: 'payment', success_url: 'https://example.com' } }));
     expect(errorFields(direct)).toMatchObject({ statusCode: 400, param: 'line_items' });
   });
 });
 
 describe('billing meters', () => {
-  async function meter(eventName = 'api_requests') {
-    return (
-      await client.request({
-        method: 'POST',
-        path: '/v1/billing/meters',
-        params: { display_name: 'API requests', event_name: eventName, default_aggregation: { formula: 'sum' } },
-      })
-    ).body as any;
-  }
-
   it('a second meter event with the same identifier is refused; another identifier is accepted', async () => {
-    const [cus] = await Promise.all([customer(), meter()]);
+    const [cus] = await Promise.all([customer(env), meter(env)]);
     const input = { event_name: 'api_requests', payload: { stripe_customer_id: cus.id, value: '3' }, identifier: 'usage-42' };
     expect(await run('create_meter_event', input)).toMatchObject({ object: 'billing.meter_event', identifier: 'usage-42' });
     const duplicate = await caught(run('create_meter_event', input));
@@ -235,24 +202,24 @@ describe('billing meters', () => {
     expect(errorFields(duplicate)).toMatchObject({ statusCode: 400, type: 'invalid_request_error', param: 'identifier' });
     expect(await run('create_meter_event', { ...input, identifier: 'usage-43' })).toMatchObject({ identifier: 'usage-43' });
     // Uniqueness holds for 24 hours.
-    emulator.clock.advance(24 * 60 * 60 + 1);
+    env.emulator.clock.advance(24 * 60 * 60 + 1);
     expect(await run('create_meter_event', input)).toMatchObject({ identifier: 'usage-42' });
     // No v1 events for meter events.
     expect((await eventsOf('billing.*'))).toEqual([]);
   });
 
   it('refuses an event name without an active meter, an unknown customer and (past the schema) a non-numeric value', async () => {
-    const cus = await customer();
-    const m = await meter();
+    const cus = await customer(env);
+    const m = await meter(env);
     const noMeter = await caught(run('create_meter_event', { event_name: 'other', payload: { stripe_customer_id: cus.id, value: '1' } }));
     expect(errorFields(noMeter)).toMatchObject({ statusCode: 400, param: 'event_name' });
     const noCustomer = await caught(run('create_meter_event', { event_name: 'api_requests', payload: { stripe_customer_id: 'cus_nobody', value: '1' } }));
     expect(errorFields(noCustomer)).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'payload[stripe_customer_id]' });
     const direct = await caught(
-      client.request({ method: 'POST', path: '/v1/billing/meter_events', params: { event_name: 'api_requests', payload: { stripe_customer_id: cus.id, value: 'many' } } }),
+      env.client.request({ method: 'POST', path: '/v1/billing/meter_events', params: { event_name: 'api_requests', payload: { stripe_customer_id: cus.id, value: 'many' } } }),
     );
     expect(errorFields(direct)).toMatchObject({ statusCode: 400, param: 'payload[value]' });
-    await client.request({ method: 'POST', path: `/v1/billing/meters/${m.id}/deactivate` });
+    await env.client.request({ method: 'POST', path: `/v1/billing/meters/${m.id}/deactivate` });
     const inactive = await caught(run('create_meter_event', { event_name: 'api_requests', payload: { stripe_customer_id: cus.id, value: '1' } }));
     expect(errorFields(inactive)).toMatchObject({ statusCode: 400, param: 'event_name' });
     expect((await run('list_meters', { status: 'inactive' })).data.map((x: any) => x.id)).toEqual([m.id]);
@@ -261,11 +228,11 @@ describe('billing meters', () => {
 
 describe('events', () => {
   it('list_events filters by types[], by a * pattern and by created', async () => {
-    const start = emulator.clock.now();
-    emulator.clock.set(start);
-    const cus = await customer();
-    const sub = await run('create_subscription', { customer: cus.id, items: [{ price: (await recurringPrice()).id }] });
-    emulator.clock.advance(100);
+    const start = env.emulator.clock.now();
+    env.emulator.clock.set(start);
+    const cus = await customer(env);
+    const sub = await run('create_subscription', { customer: cus.id, items: [{ price: (await recurringPrice(env)).id }] });
+    env.emulator.clock.advance(100);
     await run('update_subscription', { subscription_id: sub.id, metadata: { a: '1' } });
     await run('cancel_subscription', { subscription_id: sub.id });
 
@@ -292,7 +259,7 @@ describe('events', () => {
     const retrieved = await run('retrieve_event', { event_id: wildcard.data[1].id });
     expect(retrieved.data.previous_attributes).toEqual({ metadata: {} });
 
-    const both = await caught(client.request({ method: 'GET', path: '/v1/events', params: { type: 'customer.*', types: ['customer.created'] } }));
+    const both = await caught(env.client.request({ method: 'GET', path: '/v1/events', params: { type: 'customer.*', types: ['customer.created'] } }));
     expect(errorFields(both)).toMatchObject({ statusCode: 400, param: 'types' });
   });
 });

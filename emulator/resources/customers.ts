@@ -10,9 +10,9 @@ import { emitEvent } from '../events';
 import { applyUpdate, p, type ParamSpecs } from '../params';
 import type { RequestContext, ResourceDefinition } from '../resource';
 import type { StoredRecord } from '../store';
-import { cardError, invalidRequest } from '../errors';
+import { invalidRequest } from '../errors';
 import { cardFromToken, customerCards, savedCard } from './cards';
-import { attachDecline, attachPaymentMethod, resolvePaymentMethod } from './payment_methods';
+import { attachPaymentMethod, checkAttachable, resolvePaymentMethod } from './payment_methods';
 import { cancelSubscription } from './subscriptions';
 import { ADDRESS_FIELDS, EMPTY_METADATA_ON_CREATE, normalizeAddress, normalizeShipping, rejectUnmodelledReference } from './shared';
 
@@ -218,18 +218,6 @@ function invoiceSettings(current: Record<string, any>, patch: Record<string, any
 function checkDiscounts(ctx: RequestContext, params: Record<string, any>): void {
   if (params.coupon) ctx.store.require('coupon', params.coupon, 'coupon', 400);
   if (params.promotion_code) ctx.store.require('promotion_code', params.promotion_code, 'promotion_code', 400);
-}
-
-function checkAttachable(paymentMethod: StoredRecord): void {
-  if (paymentMethod.object.customer) {
-    throw invalidRequest('The payment method you provided has already been attached to a customer.', {
-      code: 'payment_method_unexpected_state',
-      param: 'payment_method',
-    });
-  }
-  // Stripe checks the card when saving it: a decline card fails the whole create.
-  const decline = attachDecline(paymentMethod);
-  if (decline) throw cardError(decline.message, { code: decline.code, decline_code: decline.declineCode, param: decline.param });
 }
 
 function notAttached(id: string) {

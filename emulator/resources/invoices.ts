@@ -19,7 +19,7 @@ import { LIST_PARAMS, listOf } from '../routes';
 import { applyUpdate, inRange, p, type Params, type ParamSpecs } from '../params';
 import type { RequestContext, ResourceDefinition } from '../resource';
 import type { StoredRecord } from '../store';
-import { PERIOD, PRICE_DATA, insertInvoiceItem, invoiceLineItems, linesOf, putOnInvoice, refreshInvoice, settleAmounts, takeOffInvoice } from './invoice_lines';
+import { PRICING_PARAMS, insertInvoiceItem, invoiceLineItems, linesOf, putOnInvoice, refreshInvoice, settleAmounts, takeOffInvoice } from './invoice_lines';
 import { EMPTY_METADATA_ON_CREATE } from './shared';
 
 const DAY = 24 * 60 * 60;
@@ -58,18 +58,8 @@ const CREATE_PARAMS: ParamSpecs = {
 /** What a finalized (open or uncollectible) invoice still lets you change; paid and void ones only metadata. */
 const EDITABLE_WHEN_OPEN = ['auto_advance', 'custom_fields', 'description', 'footer', 'metadata'];
 
-const LINE_PARAMS = p.object({
-  amount: p.integer(),
-  description: p.string({ maxLength: 5000 }),
-  discountable: p.boolean(),
-  invoice_item: p.string({ maxLength: 5000 }),
-  metadata: p.metadata(),
-  period: PERIOD,
-  price_data: PRICE_DATA,
-  pricing: p.object({ price: p.string({ maxLength: 5000 }) }),
-  quantity: p.integer({ min: 0 }),
-  tax_rates: p.array(p.string({ maxLength: 5000 }), { emptyable: true }),
-});
+/** A line of add_lines: a new item priced as create_invoice_item prices one, or an existing pending invoice_item. */
+const LINE_PARAMS = p.object({ ...PRICING_PARAMS, invoice_item: p.string({ maxLength: 5000 }) });
 
 export const invoices: ResourceDefinition = {
   type: 'invoice',

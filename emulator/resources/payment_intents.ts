@@ -25,6 +25,7 @@ import type { StoredRecord } from '../store';
 import type { StripeErrorBody } from '../types';
 import type { Decline } from './cards';
 import { captureCharge, checkMinimumAmount, insertCharge } from './charges';
+import { declineFields, intentUnexpectedState } from './intents';
 import { attachPaymentMethod, resolvePaymentMethod } from './payment_methods';
 import { ADDRESS_FIELDS, EMPTY_METADATA_ON_CREATE, normalizeShipping, rejectUnmodelledReference } from './shared';
 
@@ -423,15 +424,11 @@ export function confirmPaymentIntent(ctx: RequestContext, record: StoredRecord, 
   pi.latest_charge = charge.id;
 
   if (decline) {
-    const docUrl = `https://stripe.com/docs/error-codes/${decline.code.replace(/_/g, '-')}`;
     pi.status = 'requires_payment_method';
     pi.payment_method = null;
     pi.last_payment_error = {
       charge: charge.id,
-      code: decline.code,
-      decline_code: decline.declineCode,
-      doc_url: docUrl,
-      message: decline.message,
+      ...declineFields(decline),
       ...(decline.param ? { param: decline.param } : {}),
       payment_method: structuredClone(pm.object),
       type: 'card_error',
@@ -439,10 +436,7 @@ export function confirmPaymentIntent(ctx: RequestContext, record: StoredRecord, 
     emitEvent(ctx, 'payment_intent.payment_failed', pi);
     const body: StripeErrorBody = {
       type: 'card_error',
-      code: decline.code,
-      decline_code: decline.declineCode,
-      doc_url: docUrl,
-      message: decline.message,
+      ...declineFields(decline),
       charge: charge.id,
       payment_intent: structuredClone(pi),
       payment_method: structuredClone(pm.object),
@@ -553,15 +547,7 @@ function setAmountDetails(ctx: RequestContext, record: StoredRecord, details: Pa
 }
 
 function unexpectedState(pi: Record<string, any>, message: string, param?: string): StripeError {
-  const body: StripeErrorBody = {
-    type: 'invalid_request_error',
-    code: 'payment_intent_unexpected_state',
-    doc_url: 'https://stripe.com/docs/error-codes/payment-intent-unexpected-state',
-    message,
-    payment_intent: structuredClone(pi),
-  };
-  if (param) body.param = param;
-  return new StripeError(400, body, 'execution');
+  return intentUnexpectedState('payment_intent', pi, message, param);
 }
 
 function pick(params: Params, keys: string[]): Params {

@@ -285,7 +285,15 @@ export function attachPaymentMethod(ctx: RequestContext, record: StoredRecord, c
   ctx.store.require('customer', customerId, 'customer', 400);
   const pm = record.object;
   if (pm.customer === customerId) return;
-  if (pm.customer) {
+  checkAttachable(record);
+  const before = structuredClone(pm);
+  pm.customer = customerId;
+  emitEvent(ctx, 'payment_method.attached', pm, before);
+}
+
+/** A payment method saved to one customer cannot be saved to another; Stripe checks the card when saving it, so a decline card fails here. */
+export function checkAttachable(record: StoredRecord): void {
+  if (record.object.customer) {
     throw invalidRequest(
       'The payment method you provided has already been attached to a customer.',
       { code: 'payment_method_unexpected_state', param: 'payment_method' },
@@ -295,9 +303,6 @@ export function attachPaymentMethod(ctx: RequestContext, record: StoredRecord, c
   if (decline) {
     throw cardError(decline.message, { code: decline.code, decline_code: decline.declineCode, param: decline.param });
   }
-  const before = structuredClone(pm);
-  pm.customer = customerId;
-  emitEvent(ctx, 'payment_method.attached', pm, before);
 }
 
 /** How checking the card for saving it fails (a decline card), or undefined when it can be saved. */

@@ -16,6 +16,7 @@ import type { RequestContext, ResourceDefinition } from '../resource';
 import type { StoredRecord } from '../store';
 import type { StripeErrorBody } from '../types';
 import type { Decline } from './cards';
+import { declineFields, intentUnexpectedState } from './intents';
 import { attachDecline, attachPaymentMethod, resolvePaymentMethod } from './payment_methods';
 import { EMPTY_METADATA_ON_CREATE, rejectUnmodelledReference } from './shared';
 
@@ -199,24 +200,13 @@ function confirmSetupIntent(ctx: RequestContext, record: StoredRecord, params: P
   si.latest_attempt = ctx.ids.next('setatt_', 24);
   const decline: Decline | undefined = attachDecline(pm);
   if (decline) {
-    const docUrl = `https://stripe.com/docs/error-codes/${decline.code.replace(/_/g, '-')}`;
     si.status = 'requires_payment_method';
     si.payment_method = null;
-    si.last_setup_error = {
-      code: decline.code,
-      decline_code: decline.declineCode,
-      doc_url: docUrl,
-      message: decline.message,
-      payment_method: structuredClone(pm.object),
-      type: 'card_error',
-    };
+    si.last_setup_error = { ...declineFields(decline), payment_method: structuredClone(pm.object), type: 'card_error' };
     emitEvent(ctx, 'setup_intent.setup_failed', si);
     const body: StripeErrorBody = {
       type: 'card_error',
-      code: decline.code,
-      decline_code: decline.declineCode,
-      doc_url: docUrl,
-      message: decline.message,
+      ...declineFields(decline),
       setup_intent: structuredClone(si),
       payment_method: structuredClone(pm.object),
     };
@@ -230,15 +220,5 @@ function confirmSetupIntent(ctx: RequestContext, record: StoredRecord, params: P
 }
 
 function unexpectedState(si: Record<string, any>, message: string): StripeError {
-  return new StripeError(
-    400,
-    {
-      type: 'invalid_request_error',
-      code: 'setup_intent_unexpected_state',
-      doc_url: 'https://stripe.com/docs/error-codes/setup-intent-unexpected-state',
-      message,
-      setup_intent: structuredClone(si),
-    },
-    'execution',
-  );
+  return intentUnexpectedState('setup_intent', si, message);
 }

@@ -1,17 +1,5 @@
+import { customer, meter, oneTimePrice, recurringPrice, subscription } from '../support/objects';
 import type { ActionCase, CaseContext } from './types';
-
-const customer = (ctx: CaseContext, email = 'subscriber@example.com') => ctx.run('create_customer', { email });
-
-const recurringPrice = (ctx: CaseContext, unitAmount = 1500, name = 'Pro plan') =>
-  ctx.run('create_price', { product_data: { name }, currency: 'usd', unit_amount: unitAmount, recurring: { interval: 'month' } });
-
-const oneTimePrice = (ctx: CaseContext, unitAmount = 2000, name = 'T-shirt') =>
-  ctx.run('create_price', { product_data: { name }, currency: 'usd', unit_amount: unitAmount });
-
-async function subscription(ctx: CaseContext, extra: Record<string, unknown> = {}) {
-  const [cus, price] = await Promise.all([customer(ctx), recurringPrice(ctx)]);
-  return ctx.run('create_subscription', { customer: cus.id, items: [{ price: price.id, quantity: 1 }], ...extra });
-}
 
 async function checkoutSession(ctx: CaseContext, extra: Record<string, unknown> = {}) {
   const price = await oneTimePrice(ctx);
@@ -23,15 +11,6 @@ async function checkoutSession(ctx: CaseContext, extra: Record<string, unknown> 
   });
 }
 
-/** Meters have no action (only listing them): the emulator's POST /v1/billing/meters, through the client. */
-async function meter(ctx: CaseContext, eventName = 'api_requests', displayName = 'API requests') {
-  const response = await ctx.client.request({
-    method: 'POST',
-    path: '/v1/billing/meters',
-    params: { display_name: displayName, event_name: eventName, default_aggregation: { formula: 'sum' } },
-  });
-  return response.body as any;
-}
 
 export const cases: ActionCase[] = [
   // Subscriptions

@@ -1,12 +1,7 @@
-import type { StripeClient } from '../../connector/client';
-import type { Emulator } from '../support/harness';
+import type { EmulatorEnv } from '../support/harness';
 
-export interface CaseContext {
-  /** Runs any action (for what the case needs first, e.g. a customer to attach to). */
-  run(key: string, input: unknown): Promise<any>;
-  emulator: Emulator;
-  client: StripeClient;
-}
+/** Cases get what the test file itself has: `run` for what a case needs first, e.g. a customer to attach to. */
+export type CaseContext = EmulatorEnv;
 
 export interface ExpectedRequest {
   method: 'GET' | 'POST' | 'DELETE';

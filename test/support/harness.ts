@@ -2,6 +2,8 @@ import { StripeClient, type StripeClientOptions } from '../../connector/client';
 import type { ConnectionConfig } from '../../connector/connection';
 import { StripeError } from '../../connector/errors';
 import { createLogger, type Logger } from '../../connector/logger';
+import { runAction } from '../../connector/registry';
+import { closeTransport } from '../../connector/transport';
 import { startEmulator } from '../../emulator';
 import type { Emulator, EmulatorOptions } from '../../emulator/types';
 
@@ -24,6 +26,49 @@ export function clientFor(
 ): StripeClient {
   const { connection, ...clientOptions } = options;
   return new StripeClient({ secret_key: TEST_KEY, ...connection }, { apiBase: emulator.url, ...FAST_RETRIES, ...clientOptions });
+}
+
+/** What a test file talks to: its emulator, a client on it, and any action run through that client. */
+export interface EmulatorEnv {
+  emulator: Emulator;
+  client: StripeClient;
+  run(key: string, input: unknown): Promise<any>;
+}
+
+/**
+ * One emulator for the whole file, wiped before each test, and the shared transport closed after
+ * the last so jest can exit. Read the fields inside tests: they exist only once beforeAll has run.
+ */
+export function useEmulator(options?: EmulatorOptions): EmulatorEnv {
+  let started: { emulator: Emulator; client: StripeClient } | undefined;
+  const current = () => {
+    if (!started) throw new Error('useEmulator: the emulator is only there inside tests and hooks');
+    return started;
+  };
+  beforeAll(async () => {
+    const emulator = await startTestEmulator(options);
+    started = { emulator, client: clientFor(emulator) };
+  });
+  afterAll(async () => {
+    await closeTransport();
+    await current().emulator.close();
+  });
+  beforeEach(() => current().emulator.reset());
+  return {
+    get emulator() {
+      return current().emulator;
+    },
+    get client() {
+      return current().client;
+    },
+    run: (key, input) => runAction(key, input, { client: current().client }),
+  };
+}
+
+/** Events as GET /v1/events lists them, oldest first. */
+export async function listedEvents(client: StripeClient): Promise<{ type: string; data: { object: any } }[]> {
+  const page = await client.list('/v1/events', { limit: 100 });
+  return (page.data as unknown as { type: string; data: { object: any } }[]).reverse();
 }
 
 /** A real pino logger (the connector's own configuration) whose lines are kept for assertions. */
