@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
-import { createdRange, currency, expand, stripeId } from '../schemas/common';
+import { createdRange, currency, expand, openType, stripeId } from '../schemas/common';
 
 const group = 'balance';
 
@@ -14,26 +14,6 @@ export const retrieveBalance = defineAction({
   input: z.object({ expand }).strict(),
 });
 
-/** The balance transaction types a flow most often filters on (Stripe has more, rarer ones). */
-const BALANCE_TRANSACTION_TYPES = [
-  'adjustment',
-  'application_fee',
-  'application_fee_refund',
-  'charge',
-  'payment',
-  'payment_refund',
-  'payout',
-  'payout_cancel',
-  'payout_failure',
-  'refund',
-  'refund_failure',
-  'stripe_fee',
-  'topup',
-  'transfer',
-  'transfer_cancel',
-  'transfer_failure',
-  'transfer_refund',
-] as const;
 
 export const listBalanceTransactions = defineListAction({
   key: 'list_balance_transactions',
@@ -44,7 +24,9 @@ export const listBalanceTransactions = defineListAction({
   group,
   path: '/v1/balance_transactions',
   filters: {
-    type: z.enum(BALANCE_TRANSACTION_TYPES).optional().describe('Only transactions of this type, e.g. charge, refund, payout, transfer, adjustment (disputes).'),
+    type: openType('charge or payout')
+      .optional()
+      .describe('Only transactions of this type, e.g. charge, refund, payout, transfer, adjustment (disputes), stripe_fee, payment_failure_refund.'),
     source: z
       .string()
       .regex(/^[a-z]+_[A-Za-z0-9_]+$/, 'expected a Stripe object id such as ch_... or po_...')

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
 import { expand, idempotencyKey } from '../schemas/common';
 
+const MAX_SIGNIFICANT_DIGITS = 15;
+
 const group = 'billing_meters';
 
 export const createMeterEvent = defineAction({
@@ -21,6 +23,9 @@ export const createMeterEvent = defineAction({
         .superRefine((payload, ctx) => {
           if (payload.value !== undefined && !/^-?\d+(\.\d+)?$/.test(payload.value)) {
             ctx.addIssue({ code: 'custom', path: ['value'], message: 'value must be a number written as text, e.g. "25"' });
+          } else if (payload.value !== undefined && payload.value.replace(/[-.]/g, '').replace(/^0+/, '').length > MAX_SIGNIFICANT_DIGITS) {
+            // Stripe refuses more precision than this (changelog 2026-04-22.dahlia).
+            ctx.addIssue({ code: 'custom', path: ['value'], message: `value has more than ${MAX_SIGNIFICANT_DIGITS} significant digits` });
           }
         })
         .describe(

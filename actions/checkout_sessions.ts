@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
-import { createdRange, currency, customerId, email, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { amountProblem } from '../schemas/currency';
+import { createdRange, currency, customerId, email, expand, idempotencyKey, metadata, paymentMethodType, stripeId } from '../schemas/common';
 import { priceId, productId } from './prices';
 
 const group = 'checkout_sessions';
@@ -39,6 +40,8 @@ const lineItem = z
     if (item.price_data && (item.price_data.product === undefined) === (item.price_data.product_data === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['price_data', 'product'], message: 'give exactly one of product or product_data' });
     }
+    const problem = item.price_data && amountProblem(item.price_data.unit_amount, item.price_data.currency);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['price_data', 'unit_amount'], message: problem });
   });
 
 export const createCheckoutSession = defineAction({
@@ -69,7 +72,7 @@ export const createCheckoutSession = defineAction({
       currency: currency.optional().describe('Three-letter currency code; needed in setup mode.'),
       allow_promotion_codes: z.boolean().optional().describe('Let the customer enter promotion codes.'),
       expires_at: z.number().int().positive().optional().describe('When the session expires (unix seconds), 30 minutes to 24 hours from now (default 24 hours).'),
-      payment_method_types: z.array(z.string().regex(/^[a-z_]+$/)).max(40).optional().describe('Accepted payment method types, e.g. ["card"]; default: those enabled in the Dashboard.'),
+      payment_method_types: z.array(paymentMethodType).max(40).optional().describe('Accepted payment method types, e.g. ["card"]; default: those enabled in the Dashboard.'),
       billing_address_collection: z.enum(['auto', 'required']).optional().describe('Whether to always ask for the billing address.'),
       locale: z.string().max(10).optional().describe('Language of the page, e.g. "auto", "en", "fr".'),
       submit_type: z

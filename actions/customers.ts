@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, defineSearchAction } from '../connector/action';
-import { StripeError } from '../connector/errors';
+import { defineAction, defineListAction, defineSearchAction, findById, itemExpand } from '../connector/action';
 import {
   address,
   clearableFields,
@@ -168,21 +167,11 @@ export const findCustomer = defineAction({
       }
     }),
   async run(ctx, input) {
-    if (input.email !== undefined) {
-      const page = await ctx.client.list('/v1/customers', { email: input.email, limit: 1, expand: input.expand });
-      return page.data[0] ?? null;
+    if (input.customer_id !== undefined) {
+      return findById(ctx, { key: 'find_customer', path: '/v1/customers/{customer_id}' }, { customer_id: input.customer_id, expand: input.expand });
     }
-    try {
-      const response = await ctx.client.request<Record<string, unknown>>({
-        method: 'GET',
-        path: `/v1/customers/${encodeURIComponent(input.customer_id!)}`,
-        params: { expand: input.expand },
-      });
-      return response.body.deleted ? null : response.body;
-    } catch (error) {
-      if (error instanceof StripeError && error.statusCode === 404) return null;
-      throw error;
-    }
+    const page = await ctx.client.list('/v1/customers', { email: input.email, limit: 1, expand: itemExpand(input.expand) });
+    return page.data[0] ?? null;
   },
 });
 

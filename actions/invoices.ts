@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, defineSearchAction } from '../connector/action';
-import { StripeInvalidRequestError } from '../connector/errors';
+import { defineAction, defineListAction, defineSearchAction, findById, itemExpand } from '../connector/action';
 import {
   createdRange,
   currency,
@@ -304,22 +303,11 @@ export const findInvoice = defineAction({
       }
     }),
   async run(ctx, input) {
-    if (input.number !== undefined) {
-      const result = await ctx.client.search('/v1/invoices/search', { query: `number:'${input.number}'`, limit: 1, expand: input.expand });
-      return result.data[0] ?? null;
+    if (input.invoice_id !== undefined) {
+      return findById(ctx, { key: 'find_invoice', path: '/v1/invoices/{invoice_id}' }, { invoice_id: input.invoice_id, expand: input.expand });
     }
-    try {
-      const response = await ctx.client.request<Record<string, unknown>>({
-        method: 'GET',
-        path: `/v1/invoices/${encodeURIComponent(input.invoice_id!)}`,
-        params: { expand: input.expand },
-      });
-      // A deleted draft is gone: Stripe answers 404; a `deleted` stub is treated the same.
-      return response.body.deleted ? null : response.body;
-    } catch (error) {
-      if (error instanceof StripeInvalidRequestError && (error.statusCode === 404 || error.code === 'resource_missing')) return null;
-      throw error;
-    }
+    const result = await ctx.client.search('/v1/invoices/search', { query: `number:'${input.number}'`, limit: 1, expand: itemExpand(input.expand) });
+    return result.data[0] ?? null;
   },
 });
 

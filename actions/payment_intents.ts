@@ -13,6 +13,7 @@ import {
   metadataUpdate,
   optionalFields,
   paymentMethodId,
+  paymentMethodType,
   shipping,
   stripeId,
 } from '../schemas/common';
@@ -70,17 +71,24 @@ const settablePaymentIntentFields = {
   payment_method: paymentMethodId.describe('The payment method to charge (pm_..., or pm_card_visa in test mode); moves the intent to requires_confirmation.'),
   description: z.string().max(1000).describe('An internal note, shown in the Dashboard.'),
   capture_method: captureMethod,
-  payment_method_types: z.array(z.string().regex(/^[a-z_]+$/, 'expected a payment method type such as card')).min(1)
+  payment_method_types: z.array(paymentMethodType).min(1)
     .describe('Payment method types allowed, e.g. ["card"]. Not with automatic_payment_methods.'),
   statement_descriptor: statementDescriptor.describe('Text on the customer\'s statement (up to 22 characters; non-card payments).'),
   statement_descriptor_suffix: statementDescriptor.describe('Suffix added to the account\'s statement descriptor for card payments.'),
   transfer_group: z.string().describe('Groups this payment with transfers (Connect).'),
 };
 
-function checkAmount(input: { amount?: number; currency?: string }, ctx: z.RefinementCtx): void {
-  if (input.amount === undefined || input.currency === undefined) return;
-  const problem = amountProblem(input.amount, input.currency);
+function checkAmount(
+  input: { amount?: number; currency?: string; amount_details?: { line_items: { unit_cost: number }[] } },
+  ctx: z.RefinementCtx,
+): void {
+  if (input.currency === undefined) return;
+  const problem = input.amount !== undefined ? amountProblem(input.amount, input.currency) : undefined;
   if (problem) ctx.addIssue({ code: 'custom', path: ['amount'], message: problem });
+  input.amount_details?.line_items.forEach((item, i) => {
+    const itemProblem = amountProblem(item.unit_cost, input.currency!);
+    if (itemProblem) ctx.addIssue({ code: 'custom', path: ['amount_details', 'line_items', i, 'unit_cost'], message: itemProblem });
+  });
 }
 
 export const createPaymentIntent = defineAction({
@@ -258,8 +266,8 @@ export const listPaymentIntentLineItems = defineListAction({
   key: 'list_payment_intent_line_items',
   title: 'List payment intent line items',
   description:
-    'Lists the line items of a payment intent (product, quantity, unit cost, tax), as set through Stripe\'s amount_details[line_items] ' +
-    '(with the raw request action: newer than the API description our create/update follow). Returns { data, has_more }.',
+    'Lists the line items of a payment intent (product, quantity, unit cost, tax), as set by amount_details.line_items on ' +
+    'create_payment_intent or update_payment_intent. Returns { data, has_more }.',
   group,
   path: '/v1/payment_intents/{payment_intent_id}/amount_details_line_items',
   filters: { payment_intent_id: paymentIntentId },

@@ -1,16 +1,9 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
-import { address, customerId, email, expand, idempotencyKey, metadata, paymentMethodId } from '../schemas/common';
+import { address, customerId, email, expand, idempotencyKey, metadata, paymentMethodId, paymentMethodType } from '../schemas/common';
 
 const group = 'payment_methods';
 
-/** Stripe's payment method types (API 2024-04-10). */
-const paymentMethodType = z.enum([
-  'acss_debit', 'affirm', 'afterpay_clearpay', 'alipay', 'amazon_pay', 'au_becs_debit', 'bacs_debit', 'bancontact', 'blik',
-  'boleto', 'card', 'cashapp', 'customer_balance', 'eps', 'fpx', 'giropay', 'grabpay', 'ideal', 'klarna', 'konbini', 'link',
-  'mobilepay', 'oxxo', 'p24', 'paynow', 'paypal', 'pix', 'promptpay', 'revolut_pay', 'sepa_debit', 'sofort', 'swish',
-  'us_bank_account', 'wechat_pay', 'zip',
-]);
 
 const billingDetails = z
   .object({

@@ -144,6 +144,16 @@ export const createPrice = defineAction({
       if (custom?.minimum !== undefined && custom.maximum !== undefined && custom.minimum > custom.maximum) {
         ctx.addIssue({ code: 'custom', path: ['custom_unit_amount', 'minimum'], message: 'minimum must not exceed maximum' });
       }
+      if (custom?.preset !== undefined) {
+        if ((custom.minimum !== undefined && custom.preset < custom.minimum) || (custom.maximum !== undefined && custom.preset > custom.maximum)) {
+          ctx.addIssue({ code: 'custom', path: ['custom_unit_amount', 'preset'], message: 'preset must be between minimum and maximum' });
+        }
+      }
+      for (const bound of ['minimum', 'maximum', 'preset'] as const) {
+        const value = custom?.[bound];
+        const problem = value !== undefined ? amountProblem(value, input.currency) : undefined;
+        if (problem) ctx.addIssue({ code: 'custom', path: ['custom_unit_amount', bound], message: problem });
+      }
     }),
 });
 

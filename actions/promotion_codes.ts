@@ -65,7 +65,9 @@ export const createPromotionCode = defineAction({
 export const retrievePromotionCode = defineAction({
   key: 'retrieve_promotion_code',
   title: 'Retrieve promotion code',
-  description: 'Retrieves a promotion code by id (promo_...), with its coupon. To find one by the text customers enter, use list_promotion_codes with code.',
+  description:
+    'Retrieves a promotion code by id (promo_...); promotion.coupon is the coupon\'s id (expand ["promotion.coupon"] for the coupon itself). ' +
+    'To find one by the text customers enter, use list_promotion_codes with code.',
   group,
   method: 'GET',
   path: '/v1/promotion_codes/{promotion_code_id}',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ID_CHARACTERS, exclusiveCursors, listPaging, searchInput } from '../schemas/common';
 import type { HttpMethod, StripeClient } from './client';
-import { StripeInputValidationError } from './errors';
+import { StripeInputValidationError, StripeInvalidRequestError } from './errors';
 import { zodProblems } from './validation';
 
 /** How a list-like action pages: Stripe list cursors, or search page tokens. */
@@ -154,4 +154,32 @@ export async function sendAction(
     idempotencyKey: idempotency_key as string | undefined,
   });
   return response.body;
+}
+
+/** Stripe said the object does not exist (404 resource_missing); any other failure is not "absent". */
+export function isResourceMissing(error: unknown): boolean {
+  return error instanceof StripeInvalidRequestError && error.statusCode === 404 && error.code === 'resource_missing';
+}
+
+/** `expand` paths for the items of a list or search (Stripe wants them under `data.`). */
+export function itemExpand(expand: readonly string[] | undefined): string[] | undefined {
+  return expand?.map((path) => `data.${path}`);
+}
+
+/**
+ * The `find_*` look-up by id: the object, or null when Stripe has no such object or only its deleted
+ * stub. Auth errors, outages and everything else still throw, so "not found" is never a disguised failure.
+ */
+export async function findById(
+  ctx: ActionContext,
+  action: Pick<ActionDefinition, 'key'> & { path: string },
+  input: Record<string, unknown>,
+): Promise<unknown> {
+  try {
+    const found = (await sendAction({ ...action, method: 'GET' }, input, ctx)) as Record<string, unknown>;
+    return found.deleted ? null : found;
+  } catch (error) {
+    if (isResourceMissing(error)) return null;
+    throw error;
+  }
 }

@@ -41,8 +41,24 @@ export function checkExpand(registry: Registry, def: ResourceDefinition, tree: E
       continue;
     }
     if (def.includable?.[field] && Object.keys(children).length === 0) continue;
+    const nested = nestedDefinition(def, field);
+    if (nested && Object.keys(children).length) {
+      checkExpand(registry, nested, children, path + '.');
+      continue;
+    }
     throw cannotExpand(path);
   }
+}
+
+/**
+ * Expandable ids inside a sub-object (`promotion.coupon` on a promotion code) are declared with a
+ * dotted key; this is the definition the sub-object is expanded with.
+ */
+function nestedDefinition(def: ResourceDefinition, field: string): ResourceDefinition | undefined {
+  const prefix = field + '.';
+  const inner = Object.entries(def.expandable ?? {}).filter(([key]) => key.startsWith(prefix));
+  if (inner.length === 0) return undefined;
+  return { ...def, expandable: Object.fromEntries(inner.map(([key, ref]) => [key.slice(prefix.length), ref])), includable: undefined };
 }
 
 /** For lists and search results: only `data.<path>` (and the given top-level extras) may be expanded. */
@@ -74,7 +90,12 @@ export function expandObject(ctx: RequestContext, def: ResourceDefinition, objec
       continue;
     }
     const compute = def.includable?.[field];
-    if (compute) copy[field] = compute(ctx, copy);
+    if (compute) {
+      copy[field] = compute(ctx, copy);
+      continue;
+    }
+    const nested = nestedDefinition(def, field);
+    if (nested && copy[field] && typeof copy[field] === 'object') copy[field] = expandObject(ctx, nested, copy[field], children);
   }
   return copy;
 }

@@ -78,6 +78,17 @@ export const amount = z
 
 export const email = z.string().max(512).email();
 
+/**
+ * A snake_case type name Stripe keeps adding values to between API versions (payment method types,
+ * balance transaction types): checked for shape, not against a list frozen at one version.
+ */
+export function openType(examples: string) {
+  return z.string().regex(/^[a-z][a-z0-9_]*$/, `expected a type name such as ${examples}`);
+}
+
+/** card, sepa_debit, us_bank_account, ... */
+export const paymentMethodType = openType('card or sepa_debit');
+
 export const address = z
   .object({
     line1: z.string().optional(),

@@ -173,6 +173,13 @@ describe('bad input is refused before any request', () => {
     ['list_charges', { created: { after: 5 } }, 'created.after'],
     ['search_charges', { query: '' }, 'query'],
     ['retrieve_balance', { expand: ['Bad Path'] }, 'expand.0'],
+    // Currency rules wherever an amount meets its currency.
+    ['create_payment_intent', { amount: 1000, currency: 'isk', amount_details: { line_items: [{ product_name: 'x', quantity: 1, unit_cost: 150 }] } }, 'amount_details.line_items.0.unit_cost'],
+    ['create_price', { product: 'prod_1', currency: 'usd', custom_unit_amount: { enabled: true, minimum: 500, maximum: 900, preset: 1000 } }, 'custom_unit_amount.preset'],
+    ['create_price', { product: 'prod_1', currency: 'kwd', custom_unit_amount: { enabled: true, minimum: 1005 } }, 'custom_unit_amount.minimum'],
+    ['create_checkout_session', { mode: 'payment', success_url: 'https://x.example/ok', line_items: [{ price_data: { currency: 'bhd', unit_amount: 1234, product: 'prod_1' }, quantity: 1 }] }, 'line_items.0.price_data.unit_amount'],
+    ['create_meter_event', { event_name: 'api_calls', payload: { stripe_customer_id: 'cus_1', value: '1234567890123456' } }, 'payload.value'],
+    ['list_balance_transactions', { type: 'Charge!' }, 'type'],
   ])('%s %j names %s', async (key, input, field) => {
     const error = await refusal(key, input);
     expect(error.fields.map((f) => f.field)).toContain(field);

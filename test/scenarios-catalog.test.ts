@@ -274,11 +274,14 @@ describe('promotion codes', () => {
     expect(eventTypes().filter((t) => t.startsWith('promotion_code.'))).toEqual(['promotion_code.created', 'promotion_code.updated', 'promotion_code.created']);
   });
 
-  it('also takes the newer promotion[coupon] form (API 2025-09-30.clover and later) in the emulator', async () => {
+  it('takes the coupon as promotion[coupon] (API 2025-09-30.clover and later) and refuses the old top-level coupon', async () => {
     await run('create_coupon', { id: 'NEWFORM', amount_off: 300, currency: 'usd' });
-    const created = await env.client.request<any>({ method: 'POST', path: '/v1/promotion_codes', params: { promotion: { type: 'coupon', coupon: 'NEWFORM' }, code: 'NEW3' } });
-    expect(created.body).toMatchObject({ code: 'NEW3', promotion: { type: 'coupon', coupon: 'NEWFORM' }, coupon: { id: 'NEWFORM' } });
-    expect((await run('list_promotion_codes', { coupon: 'NEWFORM' })).data).toHaveLength(1);
+    const created = await run('create_promotion_code', { promotion: { coupon: 'NEWFORM' }, code: 'NEW3' });
+    expect(env.emulator.requests.at(-1)!.body).toMatchObject({ promotion: { type: 'coupon', coupon: 'NEWFORM' } });
+    expect(created).toMatchObject({ code: 'NEW3', promotion: { type: 'coupon', coupon: 'NEWFORM' } });
+    expect(created).not.toHaveProperty('coupon');
+    expect((await run('list_promotion_codes', { coupon: 'NEWFORM' })).data.map((p: any) => p.id)).toEqual([created.id]);
+    expect(await rawError('POST', '/v1/promotion_codes', { coupon: 'NEWFORM', code: 'OLD3' })).toMatchObject({ code: 'parameter_unknown', param: 'coupon' });
   });
 });
 

@@ -57,3 +57,35 @@ describe('customers with payment methods and subscriptions', () => {
     expect(updated.id).toBe(customer.id);
   });
 });
+
+describe('find_customer and find_invoice: null only when Stripe has no such object', () => {
+  it('expand works by id and by email or number (list items are expanded under data.)', async () => {
+    const customer = await run('create_customer', { email: 'x@example.com', source: 'tok_visa' });
+    const byEmail = await run('find_customer', { email: 'x@example.com', expand: ['default_source'] });
+    expect(byEmail.default_source).toMatchObject({ object: 'card', customer: customer.id });
+    expect(env.emulator.requests.at(-1)!.query).toMatchObject({ expand: ['data.default_source'] });
+    const byId = await run('find_customer', { customer_id: customer.id, expand: ['default_source'] });
+    expect(byId.default_source).toMatchObject({ object: 'card' });
+
+    await run('create_invoice_item', { customer: customer.id, amount: 700, currency: 'usd' });
+    const invoice = await run('create_invoice', { customer: customer.id, pending_invoice_items_behavior: 'include' });
+    const open = await run('finalize_invoice', { invoice_id: invoice.id });
+    const byNumber = await run('find_invoice', { number: open.number, expand: ['customer'] });
+    expect(byNumber).toMatchObject({ id: invoice.id, customer: { id: customer.id, object: 'customer' } });
+  });
+
+  it.each([
+    ['find_customer', { customer_id: 'cus_1' }, '/v1/customers/cus_1'],
+    ['find_customer', { email: 'a@example.com' }, '/v1/customers'],
+    ['find_invoice', { invoice_id: 'in_1' }, '/v1/invoices/in_1'],
+    ['find_invoice', { number: 'ABC-0001' }, '/v1/invoices/search'],
+  ] as const)('%s %j throws on a 401, a 500 and a 404 that is not resource_missing', async (key, input, path) => {
+    env.emulator.inject({ kind: 'status', status: 401, count: 1, match: { path } });
+    expect((await caught(run(key, input))).statusCode).toBe(401);
+    env.emulator.inject({ kind: 'status', status: 500, count: 3, match: { path } });
+    expect((await caught(run(key, input))).statusCode).toBe(500);
+    // A proxy or a wrong base URL answers 404 without Stripe's code: not "no such customer".
+    env.emulator.inject({ kind: 'status', status: 404, count: 1, error: { type: 'invalid_request_error', code: undefined, message: 'Not Found' }, match: { path } });
+    expect((await caught(run(key, input))).statusCode).toBe(404);
+  });
+});

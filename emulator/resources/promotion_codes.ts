@@ -3,9 +3,10 @@
  * POST /v1/promotion_codes/{promotion_code}, GET /v1/promotion_codes).
  *
  * A customer-facing code for a coupon, which must exist. The spec (2024-04-10) names the coupon with
- * top-level `coupon`; API 2025-09-30.clover and later take `promotion[type]=coupon` +
- * `promotion[coupon]` instead: both are accepted, and the object carries both `coupon` (the coupon
- * object, as in 2024-04-10) and `promotion`. A code is unique, regardless of case, among active codes;
+ * top-level `coupon`; since API 2025-09-30.clover (and so at the version the connector pins) it is
+ * `promotion[type]=coupon` + `promotion[coupon]`, and the object carries `promotion: { type, coupon }`
+ * with the coupon's id, expandable as `promotion.coupon`. A top-level `coupon` is an unknown
+ * parameter, as on Stripe now. A code is unique, regardless of case, among active codes;
  * none given = a generated one. expires_at cannot be after the coupon's redeem_by; minimum_amount
  * needs minimum_amount_currency.
  */
@@ -18,12 +19,11 @@ import { EMPTY_METADATA_ON_CREATE } from './shared';
 const CREATE_PARAMS: ParamSpecs = {
   active: p.boolean(),
   code: p.string({ maxLength: 500, emptyable: false }),
-  coupon: p.string({ maxLength: 5000, emptyable: false }),
   customer: p.id('customer'),
   expires_at: p.integer(),
   max_redemptions: p.integer({ min: 1 }),
   metadata: p.metadata(),
-  promotion: p.object({ coupon: p.string({ maxLength: 5000 }), type: p.enum(['coupon'], { required: true }) }),
+  promotion: p.object({ coupon: p.string({ maxLength: 5000 }), type: p.enum(['coupon'], { required: true }) }, { required: true }),
   restrictions: p.object({
     first_time_transaction: p.boolean(),
     minimum_amount: p.integer({ min: 0 }),
@@ -54,11 +54,8 @@ export const promotionCodes: ResourceDefinition = {
   create: {
     params: CREATE_PARAMS,
     handle(ctx, params) {
-      if (params.coupon !== undefined && params.promotion !== undefined) {
-        throw paramError('You may only specify one of these parameters: coupon, promotion.', 'parameters_exclusive', 'promotion');
-      }
-      const couponParam = params.promotion ? 'promotion[coupon]' : 'coupon';
-      const couponId: string | undefined = params.promotion ? params.promotion.coupon : params.coupon;
+      const couponParam = 'promotion[coupon]';
+      const couponId: string | undefined = params.promotion.coupon;
       if (!couponId) throw paramMissing(couponParam);
       const coupon = ctx.store.require('coupon', couponId, couponParam, 400).object;
       if (!coupon.valid) throw invalidRequest(`Coupon expired: ${coupon.id}`, { code: 'coupon_expired', param: couponParam });
@@ -88,7 +85,6 @@ export const promotionCodes: ResourceDefinition = {
         object: 'promotion_code',
         active,
         code,
-        coupon: structuredClone(coupon),
         created: ctx.now,
         customer: params.customer ?? null,
         expires_at: params.expires_at ?? null,
@@ -132,5 +128,5 @@ export const promotionCodes: ResourceDefinition = {
       (params.customer === undefined || promo.customer === params.customer),
   },
 
-  expandable: { customer: { types: ['customer'] } },
+  expandable: { customer: { types: ['customer'] }, 'promotion.coupon': { types: ['coupon'] } },
 };

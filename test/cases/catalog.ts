@@ -206,7 +206,7 @@ export const cases: ActionCase[] = [
     check: (result) => {
       expect(result.id).toMatch(/^promo_/);
       expect(result).toMatchObject({
-        object: 'promotion_code', code: 'FALL20', active: true, coupon: { id: 'FALL', percent_off: 20 }, max_redemptions: 50, times_redeemed: 0,
+        object: 'promotion_code', code: 'FALL20', active: true, promotion: { type: 'coupon', coupon: 'FALL' }, max_redemptions: 50, times_redeemed: 0,
         restrictions: { first_time_transaction: true, minimum_amount: 2000, minimum_amount_currency: 'usd' },
       });
     },
@@ -216,11 +216,11 @@ export const cases: ActionCase[] = [
     key: 'retrieve_promotion_code',
     input: async (ctx) => {
       await ctx.run('create_coupon', { id: 'TEN', percent_off: 10 });
-      return { promotion_code_id: (await ctx.run('create_promotion_code', { promotion: { coupon: 'TEN' } })).id };
+      return { promotion_code_id: (await ctx.run('create_promotion_code', { promotion: { coupon: 'TEN' } })).id, expand: ['promotion.coupon'] };
     },
     request: (input) => ({ method: 'GET', path: `/v1/promotion_codes/${input.promotion_code_id}` }),
     check: (result, input) => {
-      expect(result).toMatchObject({ id: input.promotion_code_id, coupon: { id: 'TEN' }, active: true });
+      expect(result).toMatchObject({ id: input.promotion_code_id, promotion: { type: 'coupon', coupon: { id: 'TEN', percent_off: 10 } }, active: true });
       expect(result.code).toMatch(/^[A-Z0-9]{8}$/);
     },
     invalid: { input: { promotion_code_id: 'TEN' }, field: 'promotion_code_id' },

@@ -31,7 +31,7 @@ export const cases: ActionCase[] = [
       expect(page.data[0]).toMatchObject({ object: 'balance_transaction', type: 'payout', amount: -1000, net: -1000, currency: 'usd' });
       expect(page.data[0].source).toMatch(/^po_/);
     },
-    invalid: { input: { type: 'gift' }, field: 'type' },
+    invalid: { input: { type: 'charge; payout' }, field: 'type' },
   },
   {
     key: 'retrieve_balance_transaction',

@@ -265,7 +265,7 @@ export const cases: ActionCase[] = [
       expect(page.data).toHaveLength(2);
       expect(page.data.every((pm: any) => pm.customer === input.customer_id && pm.type === 'card')).toBe(true);
     },
-    invalid: { input: { customer_id: 'cus_1', type: 'credit_card' }, field: 'type' },
+    invalid: { input: { customer_id: 'cus_1', type: 'Credit Card' }, field: 'type' },
   },
 
   // Setup intents
