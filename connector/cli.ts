@@ -8,12 +8,14 @@ import { renderManifest } from './manifest';
 import { parseActionInput, runParsed } from './action';
 import { getAction, listActions } from './registry';
 import { closeTransport } from './transport';
+import { TRIGGER_USAGE } from '../triggers/usage';
 
 const USAGE = `Usage: stripe-connector <command>
 
   manifest                                 print the manifest (JSON)
   actions                                  list action keys and titles
   run <action_key> --input '<json>'        run one action (or --input-file FILE)
+${TRIGGER_USAGE}
 
 Connection from the environment: STRIPE_SECRET_KEY (required for run), STRIPE_ACCOUNT,
 STRIPE_API_VERSION, STRIPE_API_BASE. LOG_LEVEL (info: a line per request, warn: retries) logs
@@ -93,6 +95,14 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
+    case 'triggers':
+    case 'subscribe':
+    case 'unsubscribe':
+    case 'subscriptions':
+    case 'poll':
+    case 'worker':
+      // Loaded only for these commands: BullMQ and ioredis add ~150 ms to every start.
+      return (await import('../triggers/cli-commands.js')).runTriggerCommand(command, rest);
     case 'help':
     case '--help':
     case '-h':

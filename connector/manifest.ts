@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { connectionSchema } from '../schemas/connection';
 import { listActions } from './registry';
+import { listTriggers } from '../triggers/definitions';
 import { CONNECTOR_NAME, CONNECTOR_VERSION, STRIPE_API_VERSION } from './version';
 
 /** A zod schema as the JSON Schema a host renders a form from (input view: defaults are not required). */
@@ -18,6 +19,23 @@ export interface ManifestAction {
   input: Record<string, unknown>;
 }
 
+export interface ManifestTrigger {
+  key: string;
+  title: string;
+  description: string;
+  /** Always 'polling': the connector polls Stripe on a schedule (no webhook endpoint needed). */
+  type: 'polling';
+  /** 'list': new objects of a list endpoint; 'events': new events of GET /v1/events. */
+  source: 'list' | 'events';
+  method: 'GET';
+  path: string;
+  /** The event types an `events` trigger watches by default. */
+  event_types?: string[];
+  options: Record<string, unknown>;
+  /** One event as the flow receives it. */
+  sample_output: Record<string, unknown>;
+}
+
 export interface Manifest {
   manifest_version: 1;
   name: string;
@@ -31,7 +49,7 @@ export interface Manifest {
     test: { method: 'GET'; path: string; description: string };
   };
   actions: ManifestAction[];
-  triggers: unknown[];
+  triggers: ManifestTrigger[];
 }
 
 /** Everything a flow builder needs to render and call the connector, derived from the code alone. */
@@ -62,7 +80,25 @@ export function buildManifest(): Manifest {
       path: action.path,
       input: toJsonSchema(action.input),
     })),
-    triggers: [],
+    triggers: listTriggers().map((trigger) => ({
+      key: trigger.key,
+      title: trigger.title,
+      description: trigger.description,
+      type: 'polling' as const,
+      source: trigger.kind,
+      method: 'GET' as const,
+      path: trigger.path,
+      ...(trigger.eventTypes ? { event_types: [...trigger.eventTypes] } : {}),
+      options: toJsonSchema(trigger.options),
+      sample_output: {
+        subscription_id: 'sub-orders-1',
+        trigger: trigger.key,
+        object_id: trigger.sample.id,
+        object: trigger.sample,
+        livemode: false,
+        emitted_at: '2026-01-01T00:10:00.000Z',
+      },
+    })),
   };
 }
 

@@ -1,11 +1,22 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { startEmulator } from '../emulator';
+import type { Emulator } from '../emulator/types';
+import { TriggerService } from '../triggers/service';
+import type { TriggerEvent } from '../triggers/sink';
+import { createTriggerWorker } from '../triggers/worker';
 
 /**
- * The main job for now: start the Stripe emulator, then drive the connector's CLI exactly as a user
- * would (a separate process, the key from the environment), printing each command and its result.
+ * The main job: start the Stripe emulator, drive the connector's CLI exactly as a user would (a
+ * separate process, the key from the environment), then the polling triggers: Redis (REDIS_URL, or
+ * a redis-server of our own on a free port), a worker, subscriptions to new_charge and new_refund,
+ * charges and refunds created through actions, and the events printed as they fire.
  */
 
 const execFileAsync = promisify(execFile);
@@ -41,9 +52,114 @@ async function main(): Promise<void> {
     await step('list_charges', { customer: customer.id, limit: 5 });
     await step('retrieve_balance', {});
     await step('create_customer', { email: 5 });
-    console.log(`The emulator saw ${emulator.requests.length} API requests; it holds ${emulator.objects('customer').length} customer(s) and ${emulator.objects('charge').length} charge(s).`);
+    console.log(`The emulator saw ${emulator.requests.length} API requests; it holds ${emulator.objects('customer').length} customer(s) and ${emulator.objects('charge').length} charge(s).\n`);
+    await triggersDemo(emulator, step);
   } finally {
     await emulator.close();
+  }
+}
+
+interface DemoRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** REDIS_URL when set; otherwise a throwaway redis-server on a free port, stopped at the end. */
+async function demoRedis(): Promise<DemoRedis> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'stripe-connector-demo-'));
+  const port = await freePort();
+  const proc: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const failed = new Promise<never>((_, reject) => proc.once('error', (e) => reject(new Error(`cannot start redis-server (${e.message}); install Redis or set REDIS_URL`))));
+  const url = `redis://127.0.0.1:${port}`;
+  let exited = false;
+  proc.once('exit', () => void (exited = true));
+  for (let i = 0; ; i++) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    const up = await Promise.race([probe.connect().then(() => probe.ping()), failed]).catch((e: Error) => (e.message.includes('redis-server') ? Promise.reject(e) : undefined));
+    probe.disconnect();
+    if (up === 'PONG') break;
+    if (exited || i > 200) throw new Error('redis-server did not start; install Redis or set REDIS_URL');
+    await sleep(50);
+  }
+  return {
+    url,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function triggersDemo(emulator: Emulator, step: (action: string, input: Record<string, unknown>) => Promise<any>): Promise<void> {
+  const redisServer = await demoRedis();
+  const prefix = `{stripe-connector-demo-${process.pid}}`;
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const service = new TriggerService({ redis, prefix });
+  const fired: TriggerEvent[] = [];
+  const worker = createTriggerWorker({
+    connection: redisServer.url,
+    prefix,
+    // The host's credential resolver: Redis only ever holds the reference 'demo'.
+    resolveCredentials: () => ({ secret_key: DEMO_KEY }),
+    clientOptions: { apiBase: emulator.url },
+    onEvent: (event) => {
+      fired.push(event);
+      const o = event.object as Record<string, any>;
+      console.log(`  event ${event.trigger} ${event.object_id} ${o.amount} ${o.currency} ${o.status}${o.charge ? ` (charge ${o.charge})` : ''}`);
+    },
+  });
+  try {
+    console.log(`Redis at ${redisServer.url}; subscribing (each poll every minute, spread across the minute):`);
+    for (const [id, trigger] of [['demo-charges', 'new_charge'], ['demo-refunds', 'new_refund']] as const) {
+      await service.subscribe({ id, trigger, options: { every: '1m' }, connection_ref: 'demo' });
+      console.log(`  ${id}: ${trigger}`);
+    }
+    // The first poll of each takes a baseline: what exists already is not news.
+    for (let i = 0; i < 200; i++) {
+      const states = await Promise.all(['demo-charges', 'demo-refunds'].map((id) => service.status(id)));
+      if (states.every((s) => s?.state.baselined)) break;
+      await sleep(50);
+    }
+    console.log('Baselines taken; now new charges and refunds:\n');
+    const a = await step('create_charge', { amount: 2500, currency: 'usd', source: 'tok_visa', description: 'Order 2001' });
+    const b = await step('create_charge', { amount: 1200, currency: 'eur', source: 'tok_mastercard', description: 'Order 2002' });
+    await step('create_refund', { charge: a.id, amount: 500 });
+    await step('create_refund', { charge: b.id });
+    await step('create_charge', { amount: 800, currency: 'usd', source: 'tok_visa', description: 'Order 2003' });
+    console.log('Asking the worker to poll now (the schedule would within the minute):');
+    const expected = 5;
+    for (let i = 0; i < 100 && fired.length < expected; i++) {
+      if (i % 20 === 0) for (const id of ['demo-charges', 'demo-refunds']) await service.requestPoll(id);
+      await sleep(100);
+    }
+    await service.requestPoll('demo-charges');
+    await sleep(500);
+    console.log(`\n${fired.length} events fired (expected ${expected}), each once; polling again finds nothing new.`);
+    for (const info of await service.list()) {
+      console.log(`  ${info.id}: status ${info.state.status}, events emitted ${info.state.events_emitted}, cursor ${info.state.cursor_id}`);
+    }
+    for (const id of ['demo-charges', 'demo-refunds']) await service.unsubscribe(id);
+  } finally {
+    await worker.close(5_000);
+    await service.close();
+    await redis.quit();
+    await redisServer.stop();
   }
 }
 

@@ -108,4 +108,22 @@ describe('stripe-connector CLI', () => {
     const actions = await cli(['actions']);
     expect(actions.stdout.split('\n')).toContain('create_customer\tCreate customer');
   });
+  it('lists the triggers, names the trigger commands in its usage, and refuses to subscribe without an encryption key', async () => {
+    const triggers = await cli(['triggers']);
+    expect(triggers.code).toBe(0);
+    expect(triggers.stdout.split('\n')).toContain('new_charge\tNew charge');
+    expect(triggers.stdout.split('\n')).toContain('new_refund\tNew refund');
+    const help = await cli(['help']);
+    for (const command of ['subscribe <trigger> --id <id>', 'unsubscribe <id>', 'subscriptions', 'poll <id>', 'worker [--concurrency N] [--webhook URL]']) {
+      expect(help.stdout).toContain(command);
+    }
+    // Checked before Redis is touched (none runs here): exit 2 and how to make a key.
+    const refused = await cli(['subscribe', 'new_charge', '--id', 'x'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(JSON.parse(refused.stderr).error.message).toContain('openssl rand -hex 32');
+    const unknown = await cli(['subscribe', 'new_thing', '--id', 'x']);
+    expect(unknown.code).toBe(2);
+    expect(JSON.parse(unknown.stderr).error.message).toContain('unknown trigger');
+  });
 });

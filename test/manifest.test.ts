@@ -42,6 +42,32 @@ describe('manifest.json', () => {
     expect(byKey.create_customer!.properties.metadata).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
   });
 
+  it('lists every polling trigger with its options as JSON Schema and a sample output', () => {
+    const keys = manifest.triggers.map((t) => t.key);
+    for (const key of ['new_charge', 'new_refund', 'new_customer', 'new_payment_intent', 'new_invoice', 'new_subscription', 'new_dispute', 'new_payout', 'new_checkout_session', 'new_payment_link', 'new_event', 'payment_intent_succeeded', 'payment_failed', 'invoice_paid', 'invoice_payment_failed', 'subscription_updated', 'subscription_canceled', 'checkout_session_completed']) {
+      expect(keys).toContain(key);
+    }
+    for (const trigger of manifest.triggers) {
+      const options = trigger.options as { properties: Record<string, any>; required?: string[]; additionalProperties: boolean };
+      expect(options.additionalProperties).toBe(false);
+      expect(options.required ?? []).toEqual([]);
+      expect(options.properties.every).toMatchObject({ type: 'string', default: '10m' });
+      expect(options.properties.backfill).toMatchObject({ type: 'integer', default: 0, minimum: 0 });
+      expect(options.properties.lookback_seconds).toMatchObject({ type: 'integer', default: 60 });
+      const every = new RegExp(options.properties.every.pattern);
+      for (const ok of ['10m', '90s', '1h', '1h30m']) expect(every.test(ok)).toBe(true);
+      for (const bad of ['', '10 minutes', '1d']) expect(every.test(bad)).toBe(false);
+      expect(Object.keys(trigger.sample_output).sort()).toEqual(['emitted_at', 'livemode', 'object', 'object_id', 'subscription_id', 'trigger']);
+      expect(trigger.sample_output.object_id).toBe((trigger.sample_output.object as { id: string }).id);
+    }
+    const byKey = Object.fromEntries(manifest.triggers.map((t) => [t.key, t]));
+    expect(byKey.new_charge).toMatchObject({ source: 'list', path: '/v1/charges' });
+    expect((byKey.new_charge!.options as any).properties.status.enum).toEqual(['succeeded', 'pending', 'failed']);
+    expect(byKey.new_refund).toMatchObject({ source: 'list', path: '/v1/refunds' });
+    expect(byKey.payment_failed).toMatchObject({ source: 'events', path: '/v1/events', event_types: ['charge.failed', 'payment_intent.payment_failed'] });
+    expect((byKey.new_event!.options as any).properties.types).toMatchObject({ type: 'array', maxItems: 20 });
+  });
+
   it('holds nothing that looks like a key', () => {
     expect(renderManifest()).not.toMatch(/\b(sk|rk|pk)_(test|live)_[A-Za-z0-9]{6,}/);
   });
@@ -52,5 +78,6 @@ describe('README.md', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
     expect(readme).toBe(withCatalogue(readme, renderCatalogue(buildManifest())));
     for (const action of listActions()) expect(readme).toContain(`\`${action.key}\``);
+    for (const trigger of buildManifest().triggers) expect(readme).toContain(`\`${trigger.key}\``);
   });
 });

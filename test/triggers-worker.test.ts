@@ -1,0 +1,280 @@
+/**
+ * Scheduled polls through BullMQ workers: two workers side by side, 429 and 500 storms, a revoked then
+ * restored key, the per-account rate limiter, the lock, and a scan of Redis for secrets.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { StripeClient } from '../connector/client';
+import { TriggerKeys } from '../triggers/keys';
+import { PollLock } from '../triggers/lock';
+import { TriggerService, scheduleOffsetMs } from '../triggers/service';
+import type { TriggerEvent } from '../triggers/sink';
+import { createTriggerWorker, type TriggerWorker } from '../triggers/worker';
+import { FAST_RETRIES, TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { dumpPrefix, startTestRedis, type TestRedis } from './support/redis';
+
+jest.setTimeout(120_000);
+
+const OTHER_KEY = 'sk_test_51OtherAccountKey9876543210zyxwvuTSR';
+const KEYS: Record<string, string> = { main: TEST_KEY, other: OTHER_KEY };
+
+let redisServer: TestRedis;
+let redis: Redis;
+let emulator: Emulator;
+let client: StripeClient;
+let otherClient: StripeClient;
+let service: TriggerService;
+const workers: TriggerWorker[] = [];
+/** Events delivered to onEvent, per subscription, in delivery order. */
+const delivered = new Map<string, TriggerEvent[]>();
+/** Polls completed per worker. */
+const polledBy: number[] = [];
+
+function startWorker(extra: { rateLimits?: { test?: number } } = {}): TriggerWorker {
+  const worker = createTriggerWorker({
+    connection: redisServer.url,
+    prefix: redisServer.prefix,
+    resolveCredentials: (_id, ref) => ({ secret_key: KEYS[ref]! }),
+    onEvent: (event) => {
+      const list = delivered.get(event.subscription_id) ?? [];
+      list.push(event);
+      delivered.set(event.subscription_id, list);
+    },
+    concurrency: 4,
+    clientOptions: { apiBase: emulator.url, ...FAST_RETRIES },
+    rateLimits: extra.rateLimits ?? { test: 10_000 },
+    backoff: { baseMs: 200, maxMs: 1_000 },
+    lockTtlMs: 5_000,
+  });
+  workers.push(worker);
+  const index = workers.length - 1;
+  worker.pollWorker.on('completed', (job) => {
+    if (job.returnvalue?.status === 'polled') polledBy[index] = (polledBy[index] ?? 0) + 1;
+  });
+  return worker;
+}
+
+beforeAll(async () => {
+  redisServer = await startTestRedis();
+  redis = redisServer.client();
+  emulator = await startTestEmulator();
+  client = clientFor(emulator);
+  otherClient = clientFor(emulator, { connection: { secret_key: OTHER_KEY } });
+  service = new TriggerService({ redis, prefix: redisServer.prefix });
+  startWorker();
+  startWorker();
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.close(5_000)));
+  await service.close();
+  await emulator.close();
+  await redisServer.stop();
+});
+
+async function createCharges(c: StripeClient, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push((await c.request<{ id: string }>({ method: 'POST', path: '/v1/charges', params: { amount: 500 + i, currency: 'usd', source: 'tok_visa' } })).body.id);
+  return ids;
+}
+
+/** Asks for polls until `done()` holds (the workers do the polling). */
+async function pollUntil(ids: string[], done: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    for (const id of ids) await service.requestPoll(id);
+    await sleep(150);
+  }
+}
+
+async function waitFor(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+function ids(id: string): string[] {
+  return (delivered.get(id) ?? []).map((e) => e.object_id);
+}
+
+function expectExactlyOnce(id: string, expected: string[]): void {
+  const got = ids(id);
+  expect(new Set(got).size).toBe(got.length);
+  expect([...got].sort()).toEqual([...expected].sort());
+  const created = (delivered.get(id) ?? []).map((e) => e.object.created as number);
+  for (let i = 1; i < created.length; i++) expect(created[i]).toBeGreaterThanOrEqual(created[i - 1]!);
+}
+
+const baselined = async (id: string) => (await service.status(id))?.state.baselined === true;
+
+describe('trigger workers', () => {
+  it('spreads schedules across the interval with a stable per-subscription offset', async () => {
+    const offsets = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => scheduleOffsetMs(`sub-${id}`, 600_000));
+    expect(new Set(offsets).size).toBe(6);
+    expect(offsets.every((o) => o >= 0 && o < 600_000)).toBe(true);
+    expect(scheduleOffsetMs('sub-a', 600_000)).toBe(offsets[0]);
+    await service.subscribe({ id: 'sched-1', trigger: 'new_charge', options: { every: '10m' }, connection_ref: 'main' });
+    const schedulers = await service.pollQueue.getJobSchedulers();
+    const mine = schedulers.find((s) => s.key === 'sched-1');
+    expect(mine).toMatchObject({ every: 600_000 });
+    expect((mine as { offset?: number }).offset).toBe(scheduleOffsetMs('sched-1', 600_000));
+    expect(await service.unsubscribe('sched-1')).toBe(true);
+    expect((await service.pollQueue.getJobSchedulers()).find((s) => s.key === 'sched-1')).toBeUndefined();
+  });
+
+  it('two workers side by side emit each charge once per subscription', async () => {
+    const subs = ['pair-1', 'pair-2', 'pair-3', 'pair-4'];
+    await createCharges(client, 2);
+    for (const id of subs) await service.subscribe({ id, trigger: 'new_charge', options: { every: '1m' }, connection_ref: 'main' });
+    await waitFor(async () => (await Promise.all(subs.map(baselined))).every(Boolean), 'baselines');
+    const created: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      created.push(...(await createCharges(client, 30)));
+      for (const id of subs) for (let i = 0; i < 3; i++) await service.requestPoll(id);
+      await sleep(100);
+    }
+    await pollUntil(subs, () => subs.every((id) => ids(id).length >= created.length), 'all events');
+    await sleep(300);
+    for (const id of subs) expectExactlyOnce(id, created);
+    // Both workers ran polls.
+    expect(polledBy[0]).toBeGreaterThan(0);
+    expect(polledBy[1]).toBeGreaterThan(0);
+  });
+
+  it('rides out 429 and 500 storms: every charge once', async () => {
+    const id = 'storm-1';
+    await service.subscribe({ id, trigger: 'new_charge', options: { every: '1m' }, connection_ref: 'main' });
+    await waitFor(() => baselined(id), 'baseline');
+    const created = await createCharges(client, 250);
+    emulator.inject({ kind: 'status', status: 429, count: 12, match: { method: 'GET', path: '/v1/charges' } });
+    emulator.inject({ kind: 'status', status: 500, count: 12, match: { method: 'GET', path: '/v1/charges' } });
+    emulator.inject({ kind: 'drop', when: 'before', count: 4, match: { method: 'GET', path: '/v1/charges' } });
+    const more = createCharges(client, 50);
+    await pollUntil([id], () => ids(id).length >= 250, 'first 250 events');
+    created.push(...(await more));
+    await pollUntil([id], () => ids(id).length >= created.length, 'all events');
+    await sleep(300);
+    expectExactlyOnce(id, created);
+    const statuses = emulator.requests.filter((r) => r.path === '/v1/charges' && r.method === 'GET').map((r) => r.status);
+    expect(statuses).toContain(429);
+    expect(statuses).toContain(500);
+  });
+
+  it('a revoked key marks the subscription failing (error visible, cursor kept) without slowing others, and it recovers', async () => {
+    const failing = 'revoked-1';
+    const healthy = 'healthy-1';
+    await service.subscribe({ id: failing, trigger: 'new_charge', options: { every: '1m' }, connection_ref: 'other' });
+    await service.subscribe({ id: healthy, trigger: 'new_charge', options: { every: '1m' }, connection_ref: 'main' });
+    await waitFor(async () => (await baselined(failing)) && (await baselined(healthy)), 'baselines');
+    const before = (await service.status(failing))!.state;
+    emulator.revokeKey(OTHER_KEY);
+    await service.requestPoll(failing);
+    await waitFor(async () => (await service.status(failing))!.state.status === 'failing', 'failing status');
+    const failed = (await service.status(failing))!.state;
+    expect(failed.last_error).toMatchObject({ name: 'StripeAuthenticationError', status: 401 });
+    expect(String(failed.last_error!.message)).toMatch(/API Key/);
+    expect(JSON.stringify(failed.last_error)).not.toContain(OTHER_KEY);
+    expect(failed.cursor_id).toBe(before.cursor_id);
+    expect(failed.retry_at).toBeGreaterThan(0);
+    // Meanwhile the other subscription keeps working.
+    const healthyCharges = await createCharges(client, 5);
+    await pollUntil([healthy], () => ids(healthy).length >= 5, 'healthy events');
+    expectExactlyOnce(healthy, healthyCharges);
+    // Retries back off while the key is refused ...
+    await waitFor(async () => (await service.status(failing))!.state.consecutive_failures >= 2, 'a second failed attempt');
+    expect((await service.status(failing))!.state.status).toBe('failing');
+    // ... and the subscription recovers by itself when the key works again, with nothing lost.
+    const otherCharges = await createCharges(client, 7);
+    emulator.restoreKey(OTHER_KEY);
+    await waitFor(async () => (await service.status(failing))!.state.status === 'active', 'recovery', 30_000);
+    const state = (await service.status(failing))!.state;
+    expect(state.last_error).toBeNull();
+    expect(state.consecutive_failures).toBe(0);
+    // The emulator gives each key the same platform account, so the failing subscription also sees
+    // the healthy one's charges created meanwhile: all are new since its baseline.
+    const all = emulator.objects('charge').map((c) => c.id as string);
+    const sinceBaseline = all.slice(all.indexOf(before.cursor_id!) + 1);
+    expect(sinceBaseline).toHaveLength(12);
+    await pollUntil([failing], () => ids(failing).length >= 12, 'events after recovery');
+    await sleep(200);
+    expectExactlyOnce(failing, sinceBaseline);
+    expect(otherCharges.every((c) => sinceBaseline.includes(c))).toBe(true);
+    // A charge made with the restored key itself arrives too.
+    const own = await createCharges(otherClient, 2);
+    await pollUntil([failing], () => ids(failing).length >= sinceBaseline.length + 2, 'events with the restored key');
+    expectExactlyOnce(failing, [...sinceBaseline, ...own]);
+  });
+
+  it('keeps each account under its rate limit across workers (no 429 from a server limiting at 10/s)', async () => {
+    const limited = await startTestEmulator({ rateLimitPerSecond: 10 });
+    try {
+      const limitedClient = clientFor(limited, { maxRetries: 0 });
+      const prefix = `${redisServer.prefix}-rl`; // same hash tag, under the test's prefix (cleaned up with it)
+      const mk = () =>
+        createTriggerWorker({
+          connection: redisServer.url,
+          prefix,
+          resolveCredentials: () => ({ secret_key: TEST_KEY }),
+          concurrency: 4,
+          clientOptions: { apiBase: limited.url, maxRetries: 0 },
+          rateLimits: { test: 8 },
+        });
+      const w1 = mk();
+      const w2 = mk();
+      const svc = new TriggerService({ redis, prefix });
+      try {
+        for (let i = 0; i < 5; i++) {
+          await limitedClient.request({ method: 'POST', path: '/v1/customers', params: { name: `n${i}` } });
+          await sleep(150);
+        }
+        await sleep(1100);
+        const subs = Array.from({ length: 24 }, (_, i) => `rl-${i}`);
+        limited.clearRequests();
+        for (const id of subs) await svc.subscribe({ id, trigger: 'new_customer', options: { backfill: 2 } });
+        await waitFor(async () => (await Promise.all(subs.map(async (id) => (await svc.status(id))!.state.baselined))).every(Boolean), 'baselines');
+        const gets = limited.requests.filter((r) => r.method === 'GET');
+        expect(gets.length).toBeGreaterThanOrEqual(24);
+        expect(gets.filter((r) => r.status === 429)).toEqual([]);
+      } finally {
+        await Promise.all([w1.close(5_000), w2.close(5_000)]);
+        await svc.close();
+      }
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('lets only one poll of a subscription hold the lock, and only its owner release it', async () => {
+    const keys = new TriggerKeys(redisServer.prefix);
+    const lock = new PollLock(redis, keys, { ttlMs: 2_000 });
+    const a = await lock.acquire('locked-1');
+    expect(a).not.toBeNull();
+    expect(await lock.acquire('locked-1')).toBeNull();
+    // A stale holder's release does not free someone else's lock.
+    await redis.set(keys.lock('locked-1'), 'someone-else', 'PX', 2_000);
+    await a!.release();
+    expect(await redis.get(keys.lock('locked-1'))).toBe('someone-else');
+    await redis.del(keys.lock('locked-1'));
+  });
+
+  it('leaves no secret key anywhere in Redis (every key and value scanned)', async () => {
+    const entries = await dumpPrefix(redis, redisServer.prefix);
+    expect(entries.length).toBeGreaterThan(20);
+    const types = new Set(entries.map((e) => e.type));
+    expect(types).toEqual(expect.objectContaining(new Set(['hash', 'zset', 'set'])));
+    const forbidden = [TEST_KEY, OTHER_KEY, Buffer.from(`${TEST_KEY}:`).toString('base64'), Buffer.from(`${OTHER_KEY}:`).toString('base64')];
+    for (const entry of entries) {
+      for (const secret of forbidden) {
+        expect(entry.key).not.toContain(secret);
+        expect(entry.value).not.toContain(secret);
+      }
+    }
+    // Also the whole server, whatever the prefix (it is ours: the test started it).
+    if (redisServer.owned) {
+      const everything = await dumpPrefix(redis, '');
+      for (const entry of everything) for (const secret of forbidden) expect(entry.value).not.toContain(secret);
+    }
+  });
+});

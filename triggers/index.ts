@@ -1,0 +1,20 @@
+/** Polling triggers: definitions, the subscription service, the worker, and their building blocks. */
+export { TRIGGERS, listTriggers, getTrigger, hasTrigger, listParams, DEFAULT_BACKFILL, DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES } from './definitions';
+export type { TriggerDefinition, TriggerKind } from './definitions';
+export { parseInterval, intervalMs, DEFAULT_EVERY, MIN_EVERY_MS, MAX_EVERY_MS } from './interval';
+export { TriggerKeys, DEFAULT_PREFIX, POLL_QUEUE, EVENT_QUEUE, eventJobId, assertSubscriptionId } from './keys';
+export { SubscriptionStore, CursorConflictError } from './store';
+export type { SubscriptionRecord, PollState, SubscriptionStatus } from './store';
+export { PollLock, HeldLock } from './lock';
+export { AccountRateLimiter, accountHash, DEFAULT_RATE_LIMITS } from './rate-limiter';
+export { QueueSink, CollectingSink } from './sink';
+export type { TriggerEvent, EventSink } from './sink';
+export { Poller, isCursorGone } from './poller';
+export type { PollResult } from './poller';
+export { PollRunner, describeError } from './runner';
+export type { CredentialResolver, PollOutcome, BackoffOptions } from './runner';
+export { TriggerService, scheduleOffsetMs } from './service';
+export type { SubscribeInput, SubscriptionInfo, TriggerServiceOptions, PollNowOptions } from './service';
+export { createTriggerWorker } from './worker';
+export type { TriggerWorker, TriggerWorkerOptions } from './worker';
+export { EncryptedCredentialStore, parseEncryptionKey, connectionRef, EncryptionKeyError, ENCRYPTION_KEY_ENV } from './credentials';

@@ -1,0 +1,79 @@
+/**
+ * One poll of a subscription at a time, whichever worker or machine runs it: a Redis lock
+ * (`SET key token NX PX ttl`) renewed while the poll runs and released only by its owner (Lua compares
+ * the token). A poll that cannot take the lock ends without doing anything. The token also fences the
+ * cursor: the compare-and-set script refuses a writer whose token is no longer the lock's value.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { TriggerKeys } from './keys';
+
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+export interface PollLockOptions {
+  /** Lock expiry; renewed every third of it. Default 30 000 ms. */
+  ttlMs?: number;
+}
+
+export class HeldLock {
+  #timer: NodeJS.Timeout | undefined;
+  #lost = false;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly key: string,
+    readonly token: string,
+    private readonly ttlMs: number,
+  ) {
+    this.#timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(ttlMs / 3)));
+    this.#timer.unref();
+  }
+
+  /** True once a renewal found the lock taken by someone else (or expired). */
+  get lost(): boolean {
+    return this.#lost;
+  }
+
+  private async renew(): Promise<void> {
+    try {
+      const ok = Number(await this.redis.eval(RENEW, 1, this.key, this.token, String(this.ttlMs)));
+      if (ok !== 1) {
+        this.#lost = true;
+        this.stopRenewing();
+      }
+    } catch {
+      // Redis unreachable for a moment: the next renewal tries again; the CAS fences anyway.
+    }
+  }
+
+  private stopRenewing(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async release(): Promise<void> {
+    this.stopRenewing();
+    await this.redis.eval(RELEASE, 1, this.key, this.token);
+  }
+}
+
+export class PollLock {
+  readonly ttlMs: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: TriggerKeys,
+    options: PollLockOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 30_000;
+  }
+
+  /** The held lock, or null when another poll of this subscription is running. */
+  async acquire(subscriptionId: string): Promise<HeldLock | null> {
+    const key = this.keys.lock(subscriptionId);
+    const token = randomUUID();
+    const ok = await this.redis.set(key, token, 'PX', this.ttlMs, 'NX');
+    return ok === 'OK' ? new HeldLock(this.redis, key, token, this.ttlMs) : null;
+  }
+}
