@@ -120,6 +120,12 @@ function isArgumentError(error: unknown): error is Error {
   return String((error as { code?: unknown })?.code ?? '').startsWith('ERR_PARSE_ARGS');
 }
 
+// A reader that stops early (`stripe-connector actions | head`) is not a failure of the command.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2))
   .catch((error: unknown) => reportError(isArgumentError(error) ? inputError('arguments', error.message) : error))
   .then(async (code) => {

@@ -29,6 +29,13 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
 }
 
 describe('stripe-connector CLI', () => {
+  it('exits quietly when its reader stops early (manifest | head -1)', async () => {
+    // The manifest is far larger than a pipe's buffer, so the CLI is still writing when head exits: EPIPE.
+    const { stdout, stderr } = await execFileAsync('bash', ['-c', `"${process.execPath}" "${CLI}" manifest | head -1; echo "status \${PIPESTATUS[0]}"`]);
+    expect(stdout).toBe('{\nstatus 0\n');
+    expect(stderr).toBe('');
+  });
+
   it('run create_customer prints the customer the emulator stored', async () => {
     const { code, stdout, stderr } = await cli(['run', 'create_customer', '--input', '{"email":"a@b.co"}']);
     expect(code).toBe(0);
