@@ -60,7 +60,7 @@ export function buildManifest(): Manifest {
     display_name: 'Stripe',
     version: CONNECTOR_VERSION,
     description:
-      'Stripe actions for flows: customers, charges and balance, with idempotent creates, retries, paging and Connect accounts.',
+      `Stripe for flows: ${listActions().length} actions over payments, billing, catalog and Connect (idempotent creates, retries, paging, Connect accounts) and polling triggers that emit each new object exactly once.`,
     stripe_api_version: STRIPE_API_VERSION,
     connection: {
       schema: toJsonSchema(connectionSchema),

@@ -11,6 +11,7 @@ import type { Emulator } from '../emulator/types';
 import { TriggerService } from '../triggers/service';
 import type { TriggerEvent } from '../triggers/sink';
 import { createTriggerWorker } from '../triggers/worker';
+import { formatAmount } from '../schemas/currency';
 
 /**
  * The main job: start the Stripe emulator, drive the connector's CLI exactly as a user would (a
@@ -121,7 +122,7 @@ async function triggersDemo(emulator: Emulator, step: (action: string, input: Re
     onEvent: (event) => {
       fired.push(event);
       const o = event.object as Record<string, any>;
-      console.log(`  event ${event.trigger} ${event.object_id} ${o.amount} ${o.currency} ${o.status}${o.charge ? ` (charge ${o.charge})` : ''}`);
+      console.log(`  event ${event.trigger} ${event.object_id} ${formatAmount(o.amount, o.currency)} ${o.currency.toUpperCase()} ${o.status}${o.charge ? ` (charge ${o.charge})` : ''}`);
     },
   });
   try {
@@ -139,9 +140,10 @@ async function triggersDemo(emulator: Emulator, step: (action: string, input: Re
     console.log('Baselines taken; now new charges and refunds:\n');
     const a = await step('create_charge', { amount: 2500, currency: 'usd', source: 'tok_visa', description: 'Order 2001' });
     const b = await step('create_charge', { amount: 1200, currency: 'eur', source: 'tok_mastercard', description: 'Order 2002' });
-    await step('create_refund', { charge: a.id, amount: 500 });
-    await step('create_refund', { charge: b.id });
-    await step('create_charge', { amount: 800, currency: 'usd', source: 'tok_visa', description: 'Order 2003' });
+    const r1 = await step('create_refund', { charge: a.id, amount: 500 });
+    const r2 = await step('create_refund', { charge: b.id });
+    const c = await step('create_charge', { amount: 800, currency: 'usd', source: 'tok_visa', description: 'Order 2003' });
+    const created = [a.id, b.id, c.id, r1.id, r2.id].sort();
     console.log('Asking the worker to poll now (the schedule would within the minute):');
     const expected = 5;
     for (let i = 0; i < 100 && fired.length < expected; i++) {
@@ -150,7 +152,10 @@ async function triggersDemo(emulator: Emulator, step: (action: string, input: Re
     }
     await service.requestPoll('demo-charges');
     await sleep(500);
-    console.log(`\n${fired.length} events fired (expected ${expected}), each once; polling again finds nothing new.`);
+    const firedIds = fired.map((event) => event.object_id).sort();
+    const exact = JSON.stringify(firedIds) === JSON.stringify(created);
+    console.log(`\n${fired.length} events fired for ${created.length} objects created: ${exact ? 'each once' : `MISMATCH: fired ${firedIds.join(' ')}`}.`);
+    if (!exact) process.exitCode = 1;
     for (const info of await service.list()) {
       console.log(`  ${info.id}: status ${info.state.status}, events emitted ${info.state.events_emitted}, cursor ${info.state.cursor_id}`);
     }

@@ -11,7 +11,11 @@ import { defineAction, type ActionDefinition } from '../connector/action';
 import { toJsonSchema } from '../connector/manifest';
 import { listActions } from '../connector/registry';
 
-const SPEC_PATH = process.env.STRIPE_OPENAPI_SPEC ?? resolve(__dirname, '../../shared/stripe-openapi/spec3.json');
+/** STRIPE_OPENAPI_SPEC, else the team's copy beside the project, else where this workplace keeps it. */
+const SPEC_CANDIDATES = process.env.STRIPE_OPENAPI_SPEC
+  ? [process.env.STRIPE_OPENAPI_SPEC]
+  : [resolve(__dirname, '../../shared/stripe-openapi/spec3.json'), '/work/shared/stripe-openapi/spec3.json'];
+const SPEC_PATH = SPEC_CANDIDATES.find((path) => existsSync(path)) ?? SPEC_CANDIDATES[0]!;
 
 /** Endpoints Stripe added after the spec's API version (2024-04-10): checked against current docs by hand. */
 const KNOWN_NEWER = new Set([
