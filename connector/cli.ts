@@ -9,6 +9,7 @@ import { parseActionInput, runParsed } from './action';
 import { getAction, listActions } from './registry';
 import { closeTransport } from './transport';
 import { TRIGGER_USAGE } from '../triggers/usage';
+import { inputError } from './cli-input';
 
 const USAGE = `Usage: stripe-connector <command>
 
@@ -30,10 +31,6 @@ function reportError(error: unknown): number {
       : { name: 'Error', type: 'cli_error', message: maskSecrets(error instanceof Error ? error.message : String(error)) };
   process.stderr.write(`${JSON.stringify({ error: body })}\n`);
   return error instanceof StripeInputValidationError ? 2 : 1;
-}
-
-function inputError(field: string, message: string): StripeInputValidationError {
-  return new StripeInputValidationError('Invalid command line', [{ field, message }]);
 }
 
 function readInput(values: { input?: string; 'input-file'?: string }): unknown {

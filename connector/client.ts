@@ -6,7 +6,7 @@ import { idempotencyKeyValue } from '../schemas/common';
 import { encodeStripeForm } from './encoding';
 import { StripeAPIError, StripeConnectionError, StripeInputValidationError, errorFromResponse } from './errors';
 import { silentLogger, type Logger } from './logger';
-import { DEFAULT_RETRY_OPTIONS, isRetryable, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry';
+import { DEFAULT_RETRY_OPTIONS, isRetryable, parseRetryAfterMs, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry';
 import { http } from './transport';
 import { STRIPE_API_VERSION, USER_AGENT } from './version';
 
@@ -19,6 +19,20 @@ export interface StripeClientOptions extends Partial<RetryOptions> {
   timeoutMs?: number;
   /** Request lines go here (info: each request; warn: each retry). Default: silent. */
   logger?: Logger;
+  /**
+   * Awaited before every attempt, retries included (after the retry's backoff), e.g. to take a token
+   * from a shared rate limiter; `previous` says how the attempt before a retry ended. A throw ends the
+   * request with that error. Default: none.
+   */
+  beforeAttempt?: (attempt: AttemptInfo) => Promise<void> | void;
+}
+
+/** What `beforeAttempt` is told about the attempt about to be made. */
+export interface AttemptInfo {
+  /** 0 for the first attempt, n for the n-th retry. */
+  retry: number;
+  /** Retries only: the previous attempt's HTTP status (0: no response), its Retry-After, and when it ended (ms epoch). */
+  previous?: { status: number; retryAfterMs?: number; at: number };
 }
 
 export interface StripeRequest {
@@ -108,6 +122,7 @@ export class StripeClient {
   readonly timeoutMs: number;
   readonly retry: RetryOptions;
   readonly logger: Logger;
+  private readonly beforeAttempt?: StripeClientOptions['beforeAttempt'];
 
   constructor(connection: Connection | ConnectionConfig, options: StripeClientOptions = {}) {
     this.connection = connection instanceof Connection ? connection : new Connection(connection);
@@ -120,6 +135,7 @@ export class StripeClient {
       maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_RETRY_OPTIONS.maxRetryAfterMs,
     };
     this.logger = options.logger ?? silentLogger;
+    this.beforeAttempt = options.beforeAttempt;
   }
 
   get mode(): 'test' | 'live' {
@@ -155,7 +171,9 @@ export class StripeClient {
     };
 
     const started = performance.now();
+    let previous: AttemptInfo['previous'];
     for (let retries = 0; ; retries++) {
+      if (this.beforeAttempt) await this.beforeAttempt({ retry: retries, previous });
       let outcome: AttemptOutcome;
       let status = 0;
       let text = '';
@@ -192,6 +210,8 @@ export class StripeClient {
           { ...logFields, status: status || undefined, request_id: requestId, error: networkError ? describeNetworkError(networkError) : undefined, retry: retries + 1, delay_ms: Math.round(delay) },
           'stripe request failed; retrying',
         );
+        const retryAfterMs = outcome.kind === 'response' ? parseRetryAfterMs(outcome.retryAfterHeader) : undefined;
+        previous = { status, retryAfterMs, at: Date.now() };
         await sleep(delay);
         continue;
       }

@@ -4,7 +4,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { StripeClient } from '../connector/client';
+import type { AttemptInfo, StripeClient } from '../connector/client';
+import { AccountRateLimiter, accountHash } from '../triggers/rate-limiter';
+import { PollFailedError } from '../triggers/runner';
 import { TriggerKeys } from '../triggers/keys';
 import { PollLock } from '../triggers/lock';
 import { TriggerService, scheduleOffsetMs } from '../triggers/service';
@@ -12,11 +14,21 @@ import type { TriggerEvent } from '../triggers/sink';
 import { createTriggerWorker, type TriggerWorker } from '../triggers/worker';
 import { FAST_RETRIES, TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
 import { dumpPrefix, startTestRedis, type TestRedis } from './support/redis';
+import { createCharges, waitFor } from './support/triggers';
 
 jest.setTimeout(120_000);
 
 const OTHER_KEY = 'sk_test_51OtherAccountKey9876543210zyxwvuTSR';
-const KEYS: Record<string, string> = { main: TEST_KEY, other: OTHER_KEY };
+/** A key that shows up in error messages (the resolver's, a consumer's): it must never reach Redis. */
+const LEAK_KEY = 'sk_test_51LeakedInAnErrorMessage0123456789abcd';
+const KEYS: Record<string, string> = {
+  main: TEST_KEY,
+  other: OTHER_KEY,
+  // One key per fault test, so a paused bucket or a revoked key touches that test only.
+  defer: 'sk_test_51DeferredAccountKey0123456789abcdef',
+  soon: 'sk_test_51TransientAccountKey0123456789abcde',
+  revoked2: 'sk_test_51RevokedAgainKey0123456789abcdefgh',
+};
 
 let redisServer: TestRedis;
 let redis: Redis;
@@ -27,6 +39,8 @@ let service: TriggerService;
 const workers: TriggerWorker[] = [];
 /** Events delivered to onEvent, per subscription, in delivery order. */
 const delivered = new Map<string, TriggerEvent[]>();
+/** Events whose first delivery failed on purpose (the leak test). */
+const failedOnce = new Set<string>();
 /** Polls completed per worker. */
 const polledBy: number[] = [];
 
@@ -34,8 +48,15 @@ function startWorker(extra: { rateLimits?: { test?: number } } = {}): TriggerWor
   const worker = createTriggerWorker({
     connection: redisServer.url,
     prefix: redisServer.prefix,
-    resolveCredentials: (_id, ref) => ({ secret_key: KEYS[ref]! }),
+    resolveCredentials: (_id, ref) => {
+      if (ref === 'leaky') throw new Error(`vault refused to hand out ${LEAK_KEY}`);
+      return { secret_key: KEYS[ref]! };
+    },
     onEvent: (event) => {
+      if (event.subscription_id === 'leak-ev' && !failedOnce.has(event.object_id)) {
+        failedOnce.add(event.object_id);
+        throw new Error(`the webhook refused a request signed with ${LEAK_KEY}`);
+      }
       const list = delivered.get(event.subscription_id) ?? [];
       list.push(event);
       delivered.set(event.subscription_id, list);
@@ -71,12 +92,6 @@ afterAll(async () => {
   await redisServer.stop();
 });
 
-async function createCharges(c: StripeClient, n: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push((await c.request<{ id: string }>({ method: 'POST', path: '/v1/charges', params: { amount: 500 + i, currency: 'usd', source: 'tok_visa' } })).body.id);
-  return ids;
-}
-
 /** Asks for polls until `done()` holds (the workers do the polling). */
 async function pollUntil(ids: string[], done: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -84,14 +99,6 @@ async function pollUntil(ids: string[], done: () => boolean | Promise<boolean>, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     for (const id of ids) await service.requestPoll(id);
     await sleep(150);
-  }
-}
-
-async function waitFor(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
   }
 }
 
@@ -188,7 +195,7 @@ describe('trigger workers', () => {
     // ... and the subscription recovers by itself when the key works again, with nothing lost.
     const otherCharges = await createCharges(client, 7);
     emulator.restoreKey(OTHER_KEY);
-    await waitFor(async () => (await service.status(failing))!.state.status === 'active', 'recovery', 30_000);
+    await waitFor(async () => (await service.status(failing))!.state.status === 'active', 'recovery', { timeoutMs: 30_000 });
     const state = (await service.status(failing))!.state;
     expect(state.last_error).toBeNull();
     expect(state.consecutive_failures).toBe(0);
@@ -259,12 +266,209 @@ describe('trigger workers', () => {
     await redis.del(keys.lock('locked-1'));
   });
 
+  it('masks key-shaped strings in errors before BullMQ stores them (a failed poll, a failed delivery)', async () => {
+    // A resolver whose error names a key: the poll job fails, and its failedReason and stack go to Redis.
+    await service.subscribe({ id: 'leak-1', trigger: 'new_payout', options: { every: '1m' }, connection_ref: 'leaky' });
+    const failedJobs = async () => (await service.pollQueue.getJobs(['failed'], 0, -1)).filter((j) => j?.data?.subscription_id === 'leak-1');
+    await waitFor(async () => (await failedJobs()).length > 0, 'the failed poll job');
+    for (const job of await failedJobs()) {
+      expect(job.failedReason).toContain('sk_test_[redacted]');
+      expect(job.failedReason).not.toContain(LEAK_KEY);
+      expect(JSON.stringify(job.stacktrace)).not.toContain(LEAK_KEY);
+    }
+    expect(JSON.stringify((await service.status('leak-1'))!.state.last_error)).toContain('sk_test_[redacted]');
+    await service.unsubscribe('leak-1');
+    // A consumer's error naming a key: the delivery is retried, and the failed attempt's record is masked.
+    await service.subscribe({ id: 'leak-ev', trigger: 'new_charge', options: { every: '1m' }, connection_ref: 'main' });
+    await waitFor(() => baselined('leak-ev'), 'baseline');
+    const [charge] = await createCharges(client, 1);
+    await pollUntil(['leak-ev'], () => ids('leak-ev').length >= 1, 'the redelivered event');
+    expect(failedOnce.has(charge!)).toBe(true);
+    const job = (await service.eventQueue.getJobs(['completed'], 0, -1)).find((j) => j?.data?.subscription_id === 'leak-ev' && j.data.object_id === charge);
+    expect(job!.attemptsMade).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(job!.stacktrace)).toContain('sk_test_[redacted]');
+    const leaked = (await dumpPrefix(redis, redisServer.prefix)).filter((e) => e.value.includes(LEAK_KEY) || e.key.includes(LEAK_KEY));
+    expect(leaked.map((e) => e.key)).toEqual([]);
+    await service.unsubscribe('leak-ev');
+  });
+
+  it('the client calls beforeAttempt before every attempt, retries included, and a throw ends the request', async () => {
+    const attempts: AttemptInfo[] = [];
+    const hooked = clientFor(emulator, { beforeAttempt: (a) => void attempts.push(a) });
+    emulator.inject({ kind: 'status', status: 500, count: 2, match: { method: 'GET', path: '/v1/payouts' } });
+    await hooked.list('/v1/payouts');
+    expect(attempts.map((a) => a.retry)).toEqual([0, 1, 2]);
+    expect(attempts[0]!.previous).toBeUndefined();
+    expect(attempts[1]!.previous).toMatchObject({ status: 500 });
+    const before = emulator.requests.length;
+    const refusing = clientFor(emulator, { beforeAttempt: () => Promise.reject(new Error('not now')) });
+    await expect(refusing.list('/v1/payouts')).rejects.toThrow('not now');
+    expect(emulator.requests.length).toBe(before);
+  });
+
+  it('keys the rate-limit bucket by the resolver\'s account id when it gives one (rk_ and sk_ of one account share it)', () => {
+    const rk = accountHash({ secret_key: 'rk_test_restricted1', account_id: 'acct_1' });
+    expect(accountHash({ secret_key: 'sk_test_secret1', account_id: 'acct_1' })).toBe(rk);
+    expect(accountHash({ secret_key: 'rk_test_restricted1' })).not.toBe(rk);
+    expect(accountHash({ secret_key: 'sk_test_secret1', account_id: 'acct_2' })).not.toBe(rk);
+  });
+
+  describe('the rate limiter on every attempt', () => {
+    // A prefix no worker serves: these polls run in the test only.
+    const prefix = () => `${redisServer.prefix}-tok`;
+    const svcFor = (key: string) =>
+      new TriggerService({
+        redis,
+        prefix: prefix(),
+        resolveCredentials: () => ({ secret_key: key }),
+        clientOptions: { apiBase: emulator.url, ...FAST_RETRIES },
+        rateLimits: { test: 10_000 },
+      });
+
+    it('takes a token before every attempt, retries included', async () => {
+      const key = 'sk_test_51TokenPerAttemptKey0123456789abcdef';
+      const account = accountHash({ secret_key: key });
+      const svc = svcFor(key);
+      const spy = jest.spyOn(AccountRateLimiter.prototype, 'acquire');
+      try {
+        await svc.subscribe({ id: 'tokens-1', trigger: 'new_payout' });
+        const from = emulator.requests.length;
+        emulator.inject({ kind: 'status', status: 500, count: 2, match: { method: 'GET', path: '/v1/payouts' } });
+        expect((await svc.pollNow('tokens-1')).outcome.status).toBe('polled');
+        expect((await svc.pollNow('tokens-1')).outcome.status).toBe('polled');
+        const sent = emulator.requests.slice(from).filter((r) => r.path === '/v1/payouts');
+        expect(sent.map((r) => r.status).filter((s) => s === 500)).toHaveLength(2);
+        expect(spy.mock.calls.filter((c) => c[0] === account)).toHaveLength(sent.length);
+      } finally {
+        spy.mockRestore();
+        await svc.unsubscribe('tokens-1');
+        await svc.close();
+      }
+    });
+
+    it('a 429 pauses the account for every worker until its Retry-After, not only the poll that got it', async () => {
+      const key = 'sk_test_51PausedAccountKey0123456789abcdefg';
+      const account = accountHash({ secret_key: key });
+      const svc = svcFor(key);
+      const otherWorker = new AccountRateLimiter(redisServer.client(), new TriggerKeys(prefix()), { limits: { test: 10_000 } });
+      try {
+        await svc.subscribe({ id: 'pause-1', trigger: 'new_payout' });
+        expect((await svc.pollNow('pause-1')).outcome.status).toBe('polled');
+        const from = emulator.requests.length;
+        emulator.inject({ kind: 'status', status: 429, retryAfter: 1, count: 1, match: { method: 'GET', path: '/v1/payouts' } });
+        const polling = svc.pollNow('pause-1');
+        await waitFor(() => emulator.requests.slice(from).some((r) => r.path === '/v1/payouts' && r.status === 429), 'the 429');
+        await sleep(150);
+        const started = Date.now();
+        await otherWorker.acquire(account, 'test');
+        expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+        expect((await polling).outcome.status).toBe('polled');
+        const sent = emulator.requests.slice(from).filter((r) => r.path === '/v1/payouts');
+        expect(sent[0]!.status).toBe(429);
+        expect(sent[1]!.receivedAt - sent[0]!.receivedAt).toBeGreaterThanOrEqual(950);
+      } finally {
+        await svc.unsubscribe('pause-1');
+        await svc.close();
+      }
+    });
+
+    it('a long Retry-After ends the poll at once (PollFailedError with retryAt) instead of sleeping in it', async () => {
+      const key = 'sk_test_51LongRetryAfterKey0123456789abcdef';
+      const svc = svcFor(key);
+      try {
+        await svc.subscribe({ id: 'long-1', trigger: 'new_payout' });
+        expect((await svc.pollNow('long-1')).outcome.status).toBe('polled');
+        emulator.inject({ kind: 'status', status: 429, retryAfter: 30, count: 1, match: { method: 'GET', path: '/v1/payouts' } });
+        const started = Date.now();
+        const error = await svc.pollNow('long-1').then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(error).toBeInstanceOf(PollFailedError);
+        expect((error as PollFailedError).retryAt).toBeGreaterThan(Date.now() + 20_000);
+        expect((await svc.status('long-1'))!.state.last_error).toMatchObject({ name: 'RateLimitDeferredError' });
+      } finally {
+        await svc.unsubscribe('long-1');
+        await svc.close();
+      }
+    });
+  });
+
+  it('after a transient failure queues one delayed poll (not a full `every` away); it delivers what the failed poll missed', async () => {
+    const id = 'soon-1';
+    await service.subscribe({ id, trigger: 'new_customer', options: { every: '1m' }, connection_ref: 'soon' });
+    await waitFor(() => baselined(id), 'baseline');
+    const customers: string[] = [];
+    for (let i = 0; i < 2; i++) customers.push((await client.request<{ id: string }>({ method: 'POST', path: '/v1/customers', params: { name: `s${i}` } })).body.id);
+    // Every attempt of two polls' first request fails (the first try and the client's 2 retries, twice).
+    const from = emulator.requests.length;
+    const failures = () => emulator.requests.slice(from).filter((r) => r.path === '/v1/customers' && r.status === 500).length;
+    emulator.inject({ kind: 'status', status: 500, count: 6, match: { method: 'GET', path: '/v1/customers' } });
+    await service.requestPoll(id);
+    await waitFor(async () => (await service.pollQueue.getJob(`soon-${id}`)) !== undefined, 'the follow-up poll');
+    const job = (await service.pollQueue.getJob(`soon-${id}`))!;
+    expect(await job.getState()).toBe('delayed');
+    expect(job.delay).toBeGreaterThan(25_000);
+    expect(job.delay).toBeLessThanOrEqual(30_000);
+    expect((await service.status(id))!.state.last_error).toMatchObject({ status: 500 });
+    // A second failing poll meanwhile does not add another follow-up.
+    await service.requestPoll(id);
+    await waitFor(() => failures() >= 6, 'the second failed poll');
+    await sleep(300);
+    const pending = (await service.pollQueue.getJobs(['delayed', 'waiting', 'active', 'prioritized'], 0, -1)).filter(
+      (j) => j?.data?.subscription_id === id && !j.id?.startsWith('repeat:'), // the scheduler's own next slot aside
+    );
+    expect(pending.map((j) => j.id)).toEqual([`soon-${id}`]);
+    expect(ids(id)).toEqual([]);
+    await job.promote();
+    await waitFor(() => ids(id).length >= 2, 'the events');
+    await sleep(200);
+    expectExactlyOnce(id, customers);
+    await service.unsubscribe(id);
+  });
+
+  it('continues at once when a walk stops at max_pages (no wait for the next slot)', async () => {
+    const id = 'more-1';
+    await service.subscribe({ id, trigger: 'new_charge', options: { every: '1m', max_pages: 1 }, connection_ref: 'main' });
+    await waitFor(() => baselined(id), 'baseline');
+    const created = await createCharges(client, 230, { concurrency: 8 });
+    await service.requestPoll(id); // one request; the continuations are the worker's
+    await waitFor(() => ids(id).length >= created.length, 'all 230 events from one requested poll', { timeoutMs: 20_000 });
+    await sleep(300);
+    expectExactlyOnce(id, created);
+    await service.unsubscribe(id);
+  });
+
+  it('keeps one retry job per subscription while its key is refused, whatever polls come in between', async () => {
+    const id = 'revoked-2';
+    await service.subscribe({ id, trigger: 'new_payout', options: { every: '1m' }, connection_ref: 'revoked2' });
+    await waitFor(() => baselined(id), 'baseline');
+    emulator.revokeKey(KEYS.revoked2!);
+    const retryIds = new Set<string>();
+    let most = 0;
+    const until = Date.now() + 3_000;
+    while (Date.now() < until) {
+      await service.requestPoll(id);
+      const pending = (await service.pollQueue.getJobs(['delayed', 'waiting', 'active', 'prioritized'], 0, -1)).filter((j) => j?.name === 'retry' && j.data?.subscription_id === id);
+      for (const j of pending) retryIds.add(j.id!);
+      most = Math.max(most, pending.length);
+      await sleep(40);
+    }
+    expect([...retryIds]).toEqual([`retry-${id}`]);
+    expect(most).toBe(1);
+    expect((await service.status(id))!.state.consecutive_failures).toBeGreaterThanOrEqual(2);
+    emulator.restoreKey(KEYS.revoked2!);
+    await waitFor(async () => (await service.status(id))!.state.status === 'active', 'recovery by the retry job', { timeoutMs: 10_000 });
+    await service.unsubscribe(id);
+  });
+
   it('leaves no secret key anywhere in Redis (every key and value scanned)', async () => {
     const entries = await dumpPrefix(redis, redisServer.prefix);
     expect(entries.length).toBeGreaterThan(20);
     const types = new Set(entries.map((e) => e.type));
     expect(types).toEqual(expect.objectContaining(new Set(['hash', 'zset', 'set'])));
-    const forbidden = [TEST_KEY, OTHER_KEY, Buffer.from(`${TEST_KEY}:`).toString('base64'), Buffer.from(`${OTHER_KEY}:`).toString('base64')];
+    const forbidden = [TEST_KEY, OTHER_KEY, LEAK_KEY, ...Object.values(KEYS), Buffer.from(`${TEST_KEY}:`).toString('base64'), Buffer.from(`${OTHER_KEY}:`).toString('base64')];
     for (const entry of entries) {
       for (const secret of forbidden) {
         expect(entry.key).not.toContain(secret);

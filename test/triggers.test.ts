@@ -4,11 +4,16 @@
  */
 import type { Redis } from 'ioredis';
 import type { StripeClient } from '../connector/client';
+import { StripeInvalidRequestError } from '../connector/errors';
+import { runAction } from '../connector/registry';
 import { TriggerService } from '../triggers/service';
-import { listTriggers } from '../triggers/definitions';
+import { getTrigger, listTriggers } from '../triggers/definitions';
+import { isCursorGone } from '../triggers/poller';
 import { EncryptionKeyError, connectionRef, open, parseEncryptionKey, seal } from '../triggers/credentials';
 import type { TriggerEvent } from '../triggers/sink';
-import { CollectingSink } from '../triggers/sink';
+import { CollectingSink, QueueSink } from '../triggers/sink';
+import { PollLock } from '../triggers/lock';
+import { Poller } from '../triggers/poller';
 import { TriggerKeys, eventJobId } from '../triggers/keys';
 import { CursorConflictError, SubscriptionStore } from '../triggers/store';
 import { FAST_RETRIES, TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
@@ -155,7 +160,9 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     expect(forwardPages).toHaveLength(25);
     expect(forwardPages.every((r) => r.query.limit === '100')).toBe(true);
     // Each object's event job exists once in the events queue, under its deterministic id.
-    const job = await service.eventQueue.getJob(eventJobId(id, created[1234]!));
+    const { generation } = (await service.status(id))!.state;
+    expect(generation).toMatch(/^[0-9a-f]{12}$/);
+    const job = await service.eventQueue.getJob(eventJobId(id, generation, created[1234]!));
     expect(job?.data.object_id).toBe(created[1234]);
     expect(await poll(service, id)).toEqual([]);
   });
@@ -403,23 +410,368 @@ describe('every trigger', () => {
   });
 });
 
-describe('cursor compare-and-set', () => {
+describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('review fixes with same-second order %s', (order) => {
+  let emulator: Emulator;
+  let client: StripeClient;
+  let service: TriggerService;
+  const keys = () => new TriggerKeys(redisServer.prefix);
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    client = clientFor(emulator);
+    service = serviceFor(emulator);
+  });
+  afterAll(async () => {
+    await service.close();
+    await emulator.close();
+  });
+  beforeEach(() => {
+    emulator.reset();
+    emulator.setSameSecondOrder(order);
+  });
+
+  it('raising lookback_seconds on a live subscription emits nothing that existed before it (trimmed_below)', async () => {
+    const t = emulator.clock.now() - 1000;
+    emulator.clock.set(t - 500);
+    await createCharges(client, 1, 1);
+    emulator.clock.set(t);
+    await createCharges(client, 1, 1);
+    const id = nextId('raise');
+    await service.subscribe({ id, trigger: 'new_charge', options: { lookback_seconds: 60 } });
+    expect(await poll(service, id)).toEqual([]);
+    emulator.clock.set(t + 100);
+    const c = await createCharges(client, 1, 1);
+    expectExactlyOnce(await poll(service, id), c);
+    await service.subscribe({ id, trigger: 'new_charge', options: { lookback_seconds: 3600 } });
+    expect(await poll(service, id)).toEqual([]);
+    expect((await service.status(id))!.state.trimmed_below).toBe(t + 40);
+    emulator.clock.set(t + 70);
+    const late = await createCharges(client, 1, 1);
+    emulator.clock.set(t + 101);
+    const d = await createCharges(client, 1, 1);
+    expectExactlyOnce(await poll(service, id), [...late, ...d]);
+    expect(await poll(service, id)).toEqual([]);
+  });
+
+  it('a deleted cursor is replaced by the newest object at or below the watermark; the walk stays capped by max_pages', async () => {
+    const t = emulator.clock.now() - 100;
+    emulator.clock.set(t);
+    await createCustomers(client, 3);
+    const id = nextId('replace');
+    await service.subscribe({ id, trigger: 'new_customer', options: { max_pages: 2 } });
+    await poll(service, id);
+    expectExactlyOnce(await poll(service, id), []);
+    const a = await createCustomers(client, 2);
+    expectExactlyOnce(await poll(service, id), a);
+    const cursor = (await service.status(id))!.state.cursor_id!;
+    await client.request({ method: 'DELETE', path: `/v1/customers/${cursor}` });
+    emulator.clock.set(t + 1);
+    const b = await createCustomers(client, 350);
+    emulator.clearRequests();
+    const first = await service.pollNow(id);
+    expect(first.outcome).toMatchObject({ status: 'polled', result: { recovered: true, complete: false, emitted: 200 } });
+    const lookups = emulator.requests.filter((r) => r.method === 'GET' && r.query.limit === '1');
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]!.query.created).toEqual({ lte: String(t) });
+    // One list page held at a time: no request pages below the floor, none beyond max_pages forward.
+    expect(emulator.requests.filter((r) => r.method === 'GET' && r.query.ending_before !== undefined).length).toBeLessThanOrEqual(3);
+    const rest = await poll(service, id);
+    expectExactlyOnce([...first.events, ...rest], b);
+    expect(await poll(service, id)).toEqual([]);
+  });
+
+  it('a baseline on an empty list: the next run starts at the oldest object and walks forward, capped', async () => {
+    const id = nextId('empty');
+    await service.subscribe({ id, trigger: 'new_customer', options: { max_pages: 1 } });
+    expect(await poll(service, id)).toEqual([]);
+    expect((await service.status(id))!.state).toMatchObject({ baselined: true, cursor_id: null, watermark: null });
+    const created = await createCustomers(client, 150);
+    const first = await service.pollNow(id);
+    expect(first.outcome).toMatchObject({ status: 'polled', result: { complete: false, emitted: 101 } });
+    const rest = await poll(service, id);
+    expectExactlyOnce([...first.events, ...rest], created);
+  });
+
+  it('a commit refused between enqueueing a page and moving the cursor records nothing of it (one script); the re-run queues nothing twice', async () => {
+    const t = emulator.clock.now() - 100;
+    emulator.clock.set(t);
+    await createCharges(client, 2, 1);
+    const id = nextId('atomic');
+    await service.subscribe({ id, trigger: 'new_charge' });
+    await poll(service, id);
+    emulator.clock.set(t + 1);
+    const created = await createCharges(client, 150, 4);
+    let batches = 0;
+    await expect(
+      service.pollNow(id, {
+        onEvents: async (events) => {
+          // A concurrent writer moves the version after the second page is queued, before its commit.
+          if (events.length > 0 && ++batches === 2) await redis.hincrby(keys().state(id), 'version', 1);
+        },
+      }),
+    ).rejects.toThrow('the cursor moved under this poller');
+    const store = new SubscriptionStore(redis, keys());
+    const state = await store.getState(id);
+    expect(state.events_emitted).toBe(100);
+    expect((await store.seenIds(id, created)).size).toBe(100);
+    const rest = await poll(service, id);
+    expect(rest).toHaveLength(50);
+    const jobs = (await service.eventQueue.getJobs(['waiting', 'delayed', 'completed'], 0, -1)).filter((j) => j.data.subscription_id === id);
+    expect(jobs.map((j) => j.data.object_id).sort()).toEqual([...created].sort());
+    expect((await service.status(id))!.state.events_emitted).toBe(150);
+    expect(await poll(service, id)).toEqual([]);
+  });
+});
+
+describe('review fixes', () => {
+  let emulator: Emulator;
+  let client: StripeClient;
+  let service: TriggerService;
+  const keys = () => new TriggerKeys(redisServer.prefix);
+  const run = (key: string, input: unknown): Promise<any> => runAction(key, input, { client });
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    client = clientFor(emulator);
+    service = serviceFor(emulator);
+  });
+  afterAll(async () => {
+    await service.close();
+    await emulator.close();
+  });
+  beforeEach(() => emulator.reset());
+
+  it('new_payment_link: a link still on the newest page two days later is not emitted again (kept by count, not time)', async () => {
+    const price = await run('create_price', { product_data: { name: 'Hat' }, currency: 'usd', unit_amount: 500 });
+    const link = async () => (await run('create_payment_link', { line_items: [{ price: price.id, quantity: 1 }] })).id as string;
+    await link();
+    const id = nextId('links-later');
+    await service.subscribe({ id, trigger: 'new_payment_link' });
+    expect(await poll(service, id)).toEqual([]);
+    const a = await link();
+    expect((await poll(service, id)).map((e) => e.object_id)).toEqual([a]);
+    const realNow = Date.now.bind(Date);
+    const later = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 2 * 86_400_000);
+    try {
+      expect(await poll(service, id)).toEqual([]);
+      expect(await poll(service, id)).toEqual([]);
+      const b = await link();
+      expect((await poll(service, id)).map((e) => e.object_id)).toEqual([b]);
+    } finally {
+      later.mockRestore();
+    }
+  });
+
+  it('new_payment_link: 150 links between two polls are emitted oldest first (the sweep reads behind the cursor, not the newest page)', async () => {
+    const price = await run('create_price', { product_data: { name: 'Cap' }, currency: 'usd', unit_amount: 700 });
+    const link = async () => (await run('create_payment_link', { line_items: [{ price: price.id, quantity: 1 }] })).id as string;
+    await link();
+    const id = nextId('links-many');
+    await service.subscribe({ id, trigger: 'new_payment_link' });
+    expect(await poll(service, id)).toEqual([]);
+    const created: string[] = [];
+    for (let i = 0; i < 150; i++) created.push(await link());
+    expect((await poll(service, id)).map((e) => e.object_id)).toEqual(created);
+    expect(await poll(service, id)).toEqual([]);
+  });
+
+  it('re-subscribing an id with other filters starts a new generation: its events are queued, not refused as duplicates', async () => {
+    const id = nextId('resub');
+    await service.subscribe({ id, trigger: 'new_charge' });
+    await poll(service, id);
+    const [charge] = await createCharges(client, 1, 1);
+    expectExactlyOnce(await poll(service, id), [charge!]);
+    const before = (await service.status(id))!.state;
+    await service.subscribe({ id, trigger: 'new_charge', options: { status: 'succeeded', backfill: 1 } });
+    expectExactlyOnce(await poll(service, id), [charge!]);
+    const jobs = (await service.eventQueue.getJobs(['waiting', 'delayed', 'completed'], 0, -1)).filter((j) => j.data.subscription_id === id);
+    expect(jobs.filter((j) => j.data.object_id === charge)).toHaveLength(2);
+    const after = (await service.status(id))!.state;
+    expect(after.generation).not.toBe(before.generation);
+    expect(after.version).toBeGreaterThan(before.version);
+    expect(jobs.map((j) => j.id).sort()).toEqual([eventJobId(id, before.generation, charge!), eventJobId(id, after.generation, charge!)].sort());
+  });
+
+  it('two pollers overlapping after a lock expiry: the old one is fenced off, every object is queued and counted once', async () => {
+    const t = emulator.clock.now() - 100;
+    emulator.clock.set(t);
+    await createCharges(client, 1, 1);
+    const id = nextId('overlap');
+    await service.subscribe({ id, trigger: 'new_charge' });
+    await poll(service, id);
+    emulator.clock.set(t + 1);
+    const created = await createCharges(client, 5, 1);
+    const store = new SubscriptionStore(redis, keys());
+    const heldA = (await new PollLock(redis, keys(), { ttlMs: 60_000 }).acquire(id))!;
+    const queue = new QueueSink(service.eventQueue);
+    let second: TriggerEvent[] = [];
+    const sinkA = new CollectingSink(async (events, context) => {
+      await queue.emit(events, context);
+      // A stalls here past its lock's expiry; B takes the lock and polls.
+      await redis.del(keys().lock(id));
+      second = await poll(service, id);
+    });
+    const subscription = (await store.getSubscription(id))!;
+    const pollerA = new Poller({ store, client, sink: sinkA }, subscription, getTrigger('new_charge'), heldA);
+    await expect(pollerA.run()).rejects.toMatchObject({ reason: 'lock_lost' });
+    await heldA.release();
+    expectExactlyOnce(sinkA.events, created);
+    expectExactlyOnce(second, created);
+    const jobs = (await service.eventQueue.getJobs(['waiting', 'delayed', 'completed'], 0, -1)).filter((j) => j.data.subscription_id === id);
+    expect(jobs.map((j) => j.data.object_id).sort()).toEqual([...created].sort());
+    expect((await store.getState(id)).events_emitted).toBe(5);
+    expect(await poll(service, id)).toEqual([]);
+  });
+
+  it('an unsubscribe during a poll leaves no key of the subscription behind', async () => {
+    const id = nextId('unsub-during');
+    await service.subscribe({ id, trigger: 'new_charge' });
+    await poll(service, id);
+    await createCharges(client, 3, 1);
+    const { outcome } = await service.pollNow(id, {
+      onEvents: async () => {
+        await service.unsubscribe(id);
+      },
+    });
+    expect(outcome.status).toBe('unsubscribed');
+    expect(await redis.exists(keys().sub(id), keys().state(id), keys().seen(id))).toBe(0);
+  });
+
+  it('backfill with a rare post-filter stops searching at max_pages', async () => {
+    const t = emulator.clock.now() - 2000;
+    emulator.clock.set(t);
+    await createCharges(client, 250);
+    emulator.clock.set(t + 1000);
+    await createCharges(client, 1, 1);
+    const id = nextId('rare');
+    await service.subscribe({ id, trigger: 'new_charge', options: { status: 'failed', backfill: 3, max_pages: 1 } });
+    emulator.clearRequests();
+    expect(await poll(service, id)).toEqual([]);
+    expect(emulator.requests.filter((r) => r.method === 'GET' && r.path === '/v1/charges')).toHaveLength(1);
+  });
+
+  it('only an ending_before error (or one naming the cursor) counts as the cursor gone, not a missing filter object', () => {
+    const missing = (fields: { message: string; param?: string; statusCode: number }) => new StripeInvalidRequestError({ code: 'resource_missing', ...fields });
+    expect(isCursorGone(missing({ message: "No such customer: 'cus_Gone'", param: 'customer', statusCode: 404 }), 'ch_Cursor')).toBe(false);
+    expect(isCursorGone(missing({ message: "No such customer: 'cus_Gone'", statusCode: 400 }), 'ch_Cursor')).toBe(false);
+    expect(isCursorGone(missing({ message: "No such charge: 'ch_Cursor'", param: 'ending_before', statusCode: 404 }), 'ch_Cursor')).toBe(true);
+    expect(isCursorGone(missing({ message: "No such customer: 'cus_Cursor'", statusCode: 400 }), 'cus_Cursor')).toBe(true);
+  });
+
+  it('new_charge says that its status filter is checked once, when the charge is first seen', () => {
+    expect(getTrigger('new_charge').description).toMatch(/pending charge that succeeds later does not fire/);
+  });
+
+  it('every trigger emits what the account does, once each (status=all subscriptions, disputes, payouts, sessions, events)', async () => {
+    const types: Record<string, string> = {
+      new_charge: 'charge',
+      new_refund: 'refund',
+      new_customer: 'customer',
+      new_payment_intent: 'payment_intent',
+      new_invoice: 'invoice',
+      new_subscription: 'subscription',
+      new_dispute: 'dispute',
+      new_payout: 'payout',
+      new_checkout_session: 'checkout.session',
+    };
+    await run('create_customer', { email: 'before@example.com' });
+    const subs = listTriggers().filter((t) => t.key !== 'new_payment_link').map((t) => ({ trigger: t, id: nextId(`emit-${t.key}`) }));
+    const before = new Map<string, Set<string>>();
+    for (const type of [...Object.values(types), 'event']) before.set(type, new Set(emulator.objects(type).map((o) => o.id)));
+    for (const { trigger, id } of subs) {
+      await service.subscribe({ id, trigger: trigger.key });
+      expect(await poll(service, id)).toEqual([]);
+    }
+
+    // Payments: a payment intent that succeeds, one that fails, a charge that is disputed, a refund, a payout.
+    await run('create_payment_intent', { amount: 1800, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    await run('create_payment_intent', { amount: 1200, currency: 'usd', payment_method: 'pm_card_chargeDeclined', confirm: true }).catch(() => undefined);
+    const disputed = await client.request<{ id: string }>({ method: 'POST', path: '/v1/charges', params: { amount: 4000, currency: 'usd', source: 'tok_createDispute' } });
+    expect(disputed.body.id).toMatch(/^ch_/);
+    const [refunded] = await createCharges(client, 1, 1);
+    await run('create_refund', { charge: refunded, amount: 100 });
+    await run('create_payout', { amount: 500, currency: 'usd' });
+    // Billing: an invoice paid, one whose payment fails, a subscription updated, one canceled (status=all lists it).
+    const payer = await run('create_customer', { source: 'tok_visa' });
+    const paid = await run('create_invoice', { customer: payer.id });
+    await run('add_invoice_lines', { invoice_id: paid.id, lines: [{ amount: 2500, description: 'Work' }] });
+    await run('finalize_invoice', { invoice_id: paid.id });
+    await run('pay_invoice', { invoice_id: paid.id });
+    const decliner = await run('create_customer', { source: 'tok_chargeCustomerFail' });
+    const unpaid = await run('create_invoice', { customer: decliner.id });
+    await run('add_invoice_lines', { invoice_id: unpaid.id, lines: [{ amount: 4200, description: 'Work' }] });
+    await run('finalize_invoice', { invoice_id: unpaid.id });
+    await run('pay_invoice', { invoice_id: unpaid.id }).catch(() => undefined);
+    const price = await run('create_price', { product_data: { name: 'Pro' }, currency: 'usd', unit_amount: 1500, recurring: { interval: 'month' } });
+    const sub = await run('create_subscription', { customer: payer.id, items: [{ price: price.id, quantity: 1 }] });
+    await run('update_subscription', { subscription_id: sub.id, items: [{ id: sub.items.data[0].id, quantity: 3 }] });
+    await run('cancel_subscription', { subscription_id: sub.id });
+    await run('create_checkout_session', { mode: 'payment', line_items: [{ price_data: { currency: 'usd', unit_amount: 900, product_data: { name: 'Mug' } }, quantity: 1 }], success_url: 'https://example.com/ok' });
+
+    const fresh = (type: string) => emulator.objects(type).filter((o) => !before.get(type)!.has(o.id));
+    const silent: string[] = [];
+    for (const { trigger, id } of subs) {
+      const events = await poll(service, id);
+      let expected: string[];
+      if (trigger.kind === 'list') {
+        expected = fresh(types[trigger.key]!).map((o) => o.id);
+      } else {
+        const wanted = trigger.eventTypes;
+        expected = fresh('event')
+          .filter((e) => wanted === undefined || wanted.includes(e.type))
+          .map((e) => e.id);
+      }
+      expectExactlyOnce(events, expected);
+      if (events.length === 0) silent.push(trigger.key);
+    }
+    // The emulator has no way to complete a Checkout Session (a customer paying on Stripe's page).
+    expect(silent).toEqual(['checkout_session_completed']);
+    expect(fresh('subscription').map((s) => s.status)).toEqual(['canceled']);
+  });
+});
+
+describe('the commit script (seen ids + events counter + cursor, fenced)', () => {
+  const keys = () => new TriggerKeys(redisServer.prefix);
+  const record = (id: string, options: Record<string, unknown> = {}) => ({ id, trigger: 'new_charge', options, connection_ref: 'x', every_ms: 600_000, created_at: '' });
+
   it('refuses a writer without the lock, at a stale version, or after unsubscribe; the watermark never goes down', async () => {
-    const keys = new TriggerKeys(redisServer.prefix);
-    const store = new SubscriptionStore(redis, keys);
+    const store = new SubscriptionStore(redis, keys());
     const id = nextId('cas');
-    await store.saveSubscription({ id, trigger: 'new_charge', options: {}, connection_ref: 'x', every_ms: 600_000, created_at: '' }, true);
-    await redis.set(keys.lock(id), 'token-a');
-    const v1 = await store.casCursor(id, 'token-a', 0, { cursorId: 'ch_1', watermark: 100, baselined: true });
-    expect(v1).toBe(1);
-    await expect(store.casCursor(id, 'token-b', 1, { cursorId: 'ch_2', watermark: 101 })).rejects.toMatchObject({ reason: 'lock_lost' });
-    await expect(store.casCursor(id, 'token-a', 0, { cursorId: 'ch_2', watermark: 101 })).rejects.toBeInstanceOf(CursorConflictError);
-    expect(await store.casCursor(id, 'token-a', 1, { cursorId: 'ch_0', watermark: 90 })).toBe(2);
-    expect(await store.getState(id)).toMatchObject({ cursor_id: 'ch_0', watermark: 100, version: 2, baselined: true });
+    await store.saveSubscription(record(id), true);
+    const { generation, version } = await store.getState(id);
+    await redis.set(keys().lock(id), 'token-a');
+    const fence = (token: string, v: number) => ({ token, version: v, generation });
+    const v1 = await store.commit(id, fence('token-a', version), { cursor: { cursorId: 'ch_1', watermark: 100 }, baselined: true, seen: [{ id: 'ch_1', created: 100 }], emitted: 1 });
+    expect(v1).toBe(version + 1);
+    await expect(store.commit(id, fence('token-b', v1), { cursor: { cursorId: 'ch_2', watermark: 101 } })).rejects.toMatchObject({ reason: 'lock_lost' });
+    await expect(store.commit(id, fence('token-a', version), { cursor: { cursorId: 'ch_2', watermark: 101 } })).rejects.toBeInstanceOf(CursorConflictError);
+    expect(await store.commit(id, fence('token-a', v1), { cursor: { cursorId: 'ch_0', watermark: 90 } })).toBe(v1 + 1);
+    expect(await store.getState(id)).toMatchObject({ cursor_id: 'ch_0', watermark: 100, version: v1 + 1, baselined: true, events_emitted: 1 });
+    expect(await store.seenIds(id, ['ch_1', 'ch_2'])).toEqual(new Set(['ch_1']));
     await store.deleteSubscription(id);
-    await expect(store.casCursor(id, 'token-a', 2, { cursorId: 'ch_3', watermark: 110 })).rejects.toMatchObject({ reason: 'unsubscribed' });
-    expect(await redis.exists(keys.state(id))).toBe(0);
-    await redis.del(keys.lock(id));
+    await expect(store.commit(id, fence('token-a', v1 + 1), { cursor: { cursorId: 'ch_3', watermark: 110 }, seen: [{ id: 'ch_3', created: 110 }], emitted: 1 })).rejects.toMatchObject({
+      reason: 'unsubscribed',
+    });
+    expect(await redis.exists(keys().state(id), keys().seen(id))).toBe(0);
+    await redis.del(keys().lock(id));
+  });
+
+  it('a reset (other trigger or filters) never sets the version back: a poller still on the old state cannot write', async () => {
+    const store = new SubscriptionStore(redis, keys());
+    const id = nextId('reset');
+    await store.saveSubscription(record(id), true);
+    const old = await store.getState(id);
+    await redis.set(keys().lock(id), 'token-a');
+    await store.saveSubscription(record(id, { status: 'failed' }), true);
+    const fresh = await store.getState(id);
+    expect(fresh.version).toBe(old.version + 1);
+    expect(fresh.generation).not.toBe(old.generation);
+    const stale = { token: 'token-a', version: old.version, generation: old.generation };
+    await expect(store.commit(id, stale, { cursor: { cursorId: 'ch_old', watermark: 100 }, seen: [{ id: 'ch_old', created: 100 }], emitted: 1 })).rejects.toMatchObject({ reason: 'resubscribed' });
+    await expect(store.commit(id, { ...stale, version: fresh.version }, { cursor: { cursorId: 'ch_old', watermark: 100 } })).rejects.toMatchObject({ reason: 'resubscribed' });
+    expect(await store.getState(id)).toMatchObject({ cursor_id: null, watermark: null, events_emitted: 0, baselined: false });
+    expect(await redis.exists(keys().seen(id))).toBe(0);
+    await redis.del(keys().lock(id));
   });
 });
 

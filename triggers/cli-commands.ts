@@ -6,11 +6,12 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { inputError } from '../connector/cli-input';
 import { StripeInputValidationError } from '../connector/errors';
 import { createLogger } from '../connector/logger';
 import { Connection } from '../connector/connection';
-import { ENCRYPTION_KEY_ENV, EncryptedCredentialStore, EncryptionKeyError, parseEncryptionKey } from './credentials';
-import { getTrigger, hasTrigger, TRIGGERS } from './definitions';
+import { ENCRYPTION_KEY_ENV, EncryptedCredentialStore, deleteUnusedCredentials, EncryptionKeyError, parseEncryptionKey } from './credentials';
+import { commonOptionShape, getTrigger, hasTrigger, TRIGGERS } from './definitions';
 import { DEFAULT_PREFIX, TriggerKeys } from './keys';
 import { TriggerService } from './service';
 import type { TriggerEvent } from './sink';
@@ -20,9 +21,8 @@ export { TRIGGER_USAGE } from './usage';
 
 export const TRIGGER_COMMANDS = new Set(['triggers', 'subscribe', 'unsubscribe', 'subscriptions', 'poll', 'worker']);
 
-function inputError(field: string, message: string): StripeInputValidationError {
-  return new StripeInputValidationError('Invalid command line', [{ field, message }]);
-}
+/** Options every trigger has (each with its own flag), as opposed to a trigger's filters. */
+const COMMON_OPTIONS = new Set(Object.keys(commonOptionShape));
 
 function integer(value: string | undefined, field: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -38,7 +38,7 @@ function parseFilters(pairs: string[], triggerKey: string): Record<string, unkno
     if (eq <= 0) throw inputError('filter', `expected k=v, got ${JSON.stringify(pair)}`);
     const key = pair.slice(0, eq);
     const value = pair.slice(eq + 1);
-    if (['every', 'backfill', 'lookback_seconds', 'max_pages'].includes(key)) throw inputError('filter', `${key} has its own option`);
+    if (COMMON_OPTIONS.has(key)) throw inputError('filter', `${key} has its own option`);
     if (key === 'types') out.types = [...((out.types as string[] | undefined) ?? []), ...value.split(',').filter(Boolean)];
     else if (value === 'true' || value === 'false') out[key] = value === 'true';
     else out[key] = value;
@@ -48,6 +48,11 @@ function parseFilters(pairs: string[], triggerKey: string): Record<string, unkno
     if (!(key in shape)) throw inputError('filter', `${triggerKey} has no filter ${JSON.stringify(key)}`);
   }
   return out;
+}
+
+/** The connection refs the remaining subscriptions use. */
+async function referencedRefs(service: TriggerService): Promise<string[]> {
+  return (await service.list()).map((s) => s.connection_ref);
 }
 
 async function withRedis<T>(fn: (redis: Redis, keys: TriggerKeys) => Promise<T>): Promise<T> {
@@ -154,10 +159,16 @@ export async function runTriggerCommand(command: string, rest: string[]): Promis
       new Connection(config); // checks the key's shape before anything is stored
       encryptionKey();
       return withRedis(async (redis, keys) => {
-        const ref = await credentialStore(redis, keys).save(config);
+        const creds = credentialStore(redis, keys);
+        const ref = await creds.save(config);
         const service = new TriggerService({ redis, prefix: keys.prefix });
         try {
+          const previousRef = (await service.status(values.id!))?.connection_ref;
           const record = await service.subscribe({ id: values.id!, trigger, options, connection_ref: ref });
+          // Saved again after the subscription refers to it: undoes a concurrent prune's delete (deleteIfUnused).
+          await creds.save(config);
+          // A re-subscribe with another key (rotation) leaves the old record unused: delete it.
+          if (previousRef !== undefined && previousRef !== ref) await creds.deleteIfUnused(previousRef, () => referencedRefs(service));
           await writeLine(record);
         } finally {
           await service.close();
@@ -171,7 +182,10 @@ export async function runTriggerCommand(command: string, rest: string[]): Promis
       return withRedis(async (redis, keys) => {
         const service = new TriggerService({ redis, prefix: keys.prefix });
         try {
+          const ref = (await service.status(positionals[0]!))?.connection_ref;
           const removed = await service.unsubscribe(positionals[0]!);
+          // The sealed key goes too once no subscription uses it (no CONNECTOR_ENCRYPTION_KEY needed to delete).
+          if (ref) await deleteUnusedCredentials(redis, keys, ref, () => referencedRefs(service));
           await writeLine({ id: positionals[0], unsubscribed: removed });
           return removed ? 0 : 1;
         } finally {

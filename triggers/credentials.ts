@@ -96,7 +96,41 @@ export class EncryptedCredentialStore {
     return JSON.parse(open(this.key, ref, text)) as ConnectionConfig;
   }
 
+  /** See deleteUnusedCredentials. */
+  deleteIfUnused(ref: string, referencedRefs: () => Promise<Iterable<string>>): Promise<boolean> {
+    return deleteUnusedCredentials(this.redis, this.keys, ref, referencedRefs);
+  }
+
   resolver(): CredentialResolver {
     return (_subscriptionId, ref) => this.load(ref);
+  }
+}
+
+/**
+ * Deletes the sealed record of `ref` when no subscription refers to it any more (after an unsubscribe,
+ * or a re-subscribe with another key); needs no encryption key. WATCHes the record: a concurrent save
+ * of the same ref (a subscribe in another process) aborts the delete, and `subscribe` saves again
+ * after storing the subscription, so a delete that slipped in between is undone. Returns whether it
+ * deleted.
+ */
+export async function deleteUnusedCredentials(
+  redis: Redis,
+  keys: TriggerKeys,
+  ref: string,
+  referencedRefs: () => Promise<Iterable<string>>,
+): Promise<boolean> {
+  const conn = redis.duplicate();
+  conn.on('error', () => undefined);
+  try {
+    const key = keys.cred(ref);
+    await conn.watch(key);
+    if (new Set(await referencedRefs()).has(ref)) {
+      await conn.unwatch();
+      return false;
+    }
+    const result = await conn.multi().del(key).exec();
+    return result !== null && Number(result[0]?.[1]) === 1;
+  } finally {
+    await conn.quit().catch(() => conn.disconnect());
   }
 }

@@ -187,11 +187,12 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
   listTrigger({
     key: 'new_charge',
     title: 'New charge',
-    description: 'Fires once for every new charge, oldest first. Optional: only one customer\'s charges; only charges with a given status (checked after listing: Stripe\'s charge list has no status filter).',
+    description:
+      'Fires once for every new charge, oldest first. Optional: only one customer\'s charges; only charges with a given status (checked after listing: Stripe\'s charge list has no status filter). The status is checked once, when the charge is first seen: a pending charge that succeeds later does not fire for status succeeded (use payment_intent_succeeded, or no status filter, for that).',
     path: '/v1/charges',
     filters: {
       customer: id(['cus'], 'customer').optional().describe('Only charges of this customer.'),
-      status: z.enum(CHARGE_STATUSES).optional().describe('Only charges with this status when first seen (succeeded, pending or failed). Default: every new charge.'),
+      status: z.enum(CHARGE_STATUSES).optional().describe('Only charges with this status when first seen (succeeded, pending or failed); a charge that changes status later is not looked at again. Default: every new charge.'),
     },
     listFilters: ['customer'],
     postFilter: (object, options) => options.status === undefined || object.status === options.status,

@@ -5,8 +5,9 @@
  *
  *   <prefix>:trg:subs              set    subscription ids
  *   <prefix>:trg:sub:<id>          hash   trigger, options (JSON), connection_ref, every_ms, created_at
- *   <prefix>:trg:state:<id>        hash   cursor_id, watermark, version, baselined, status, last_error, ...
- *   <prefix>:trg:seen:<id>         zset   object ids handled recently, scored by their `created`
+ *   <prefix>:trg:state:<id>        hash   cursor_id, watermark, version, generation, trimmed_below, baselined,
+ *                                         status, last_error, ...
+ *   <prefix>:trg:seen:<id>         zset   object ids handled recently, scored by `created` (untimed: a sequence)
  *   <prefix>:trg:lock:<id>         string the poll lock's token (PX expiry)
  *   <prefix>:trg:rate:<acct hash>  hash   token bucket of one Stripe account (hash of key/account, never the key)
  *   <prefix>:trg:cred:<ref>        string the CLI's AES-256-GCM sealed connection (credentials.ts)
@@ -53,7 +54,12 @@ export class TriggerKeys {
   }
 }
 
-/** The events queue's job id for one object of one subscription: deterministic, so BullMQ dedupes re-adds. */
-export function eventJobId(subscriptionId: string, objectId: string): string {
-  return `${subscriptionId}.${objectId}`;
+/**
+ * The events queue's job id for one object of one subscription: deterministic, so BullMQ dedupes
+ * re-adds. The generation (new at every reset: subscribe again with another trigger or filters) keeps
+ * a re-subscribed id's events from colliding with the old subscription's kept jobs, which BullMQ would
+ * silently refuse. State written before generations existed has none: `<subscription>.<object>`.
+ */
+export function eventJobId(subscriptionId: string, generation: string, objectId: string): string {
+  return generation ? `${subscriptionId}.${generation}.${objectId}` : `${subscriptionId}.${objectId}`;
 }

@@ -2,27 +2,31 @@
  * One poll of one subscription: safe to repeat, emits every new object exactly once, oldest first.
  *
  * State (store.ts): `cursor_id` (the newest object walked, used as `ending_before`), `watermark` (the
- * highest `created` reached), `version` (for compare-and-set), and the `seen` record (ids handled
- * within the look-back horizon, scored by `created`). `floor = watermark - lookback_seconds`: objects
- * older than the floor count as handled and no walk goes below it.
+ * highest `created` reached), `trimmed_below` (nothing older is new: the baseline's window, then every
+ * trim), `version` and `generation` (the commit's fence), and the `seen` record (ids handled within
+ * the look-back horizon, scored by `created`). `floor = max(watermark - lookback_seconds,
+ * trimmed_below)`: objects older than the floor count as handled and no walk goes below it.
  *
  *   1. Baseline (first poll): the newest object becomes the cursor; every object within the look-back
  *      window of it is recorded as seen (it existed before the subscription), and the `backfill`
- *      newest are emitted, oldest first.
+ *      newest are emitted, oldest first (searched for over at most `max_pages` pages).
  *   2. Look-back sweep (first, so the run stays oldest first): newest first with
  *      `created[gte]=floor&created[lte]=watermark`, stopping at the first object older than the floor
  *      and skipping newer ones (both checked here: a server may ignore the filters); any id not in the
  *      seen record is emitted, oldest first. This catches objects created in the cursor's second but
  *      listed on the far side of it (Stripe leaves the order inside one second undocumented), and late
- *      arrivals with an older `created`.
+ *      arrivals with an older `created`. Untimed objects (payment links have no `created`): the one
+ *      page just behind the cursor instead.
  *   3. Forward walk: `ending_before=<cursor>`, `limit=100`, each page reversed (oldest first), emitted,
- *      then the cursor moves to the page's newest object by compare-and-set; until `has_more` is false
- *      or `max_pages` pages (the next run continues from the cursor, in order).
- *   4. Cursor gone (`ending_before` answers 400/404: a deleted customer): the cursor id is cleared and
- *      the run descends from the newest object down to the floor, emitting unseen ids oldest first and
- *      setting a new cursor after each chunk. The watermark never moves back, so nothing below the
- *      floor is emitted again and nothing above it is missed. A baseline taken on an empty list also
- *      has no cursor id (and no watermark): the next run descends through everything.
+ *      then recorded and the cursor moved in one fenced commit; until `has_more` is false or
+ *      `max_pages` pages (the next run continues from the cursor, in order).
+ *   4. No usable cursor (the cursor object is gone, e.g. a deleted customer; or the baseline found an
+ *      empty list): a replacement cursor is picked, the newest object with `created <= watermark`
+ *      (one `limit=1` request when the server honours the filter), and the forward walk goes on from it
+ *      (the sweep has covered the floor..watermark range). With no such object (or no watermark), the
+ *      oldest listed object is found by paging to the end holding one page at a time, emitted, and
+ *      becomes the cursor. Memory stays at one page, `max_pages` caps the emitting walk, and a crash
+ *      resumes from the last committed cursor rather than from the top.
  */
 import type { StripeClient } from '../connector/client';
 import { StripeInvalidRequestError } from '../connector/errors';
@@ -30,11 +34,17 @@ import { silentLogger, type Logger } from '../connector/logger';
 import { DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES, listParams, type TriggerDefinition } from './definitions';
 import type { HeldLock } from './lock';
 import type { EventSink, TriggerEvent } from './sink';
-import { CursorConflictError, type SubscriptionRecord, type SubscriptionStore } from './store';
+import { CursorConflictError, type CursorUpdate, type Fence, type SubscriptionRecord, type SubscriptionStore } from './store';
 
 const PAGE_SIZE = 100;
-/** Untimed objects (payment links have no `created`): how long their ids stay in the seen record. */
-const UNTIMED_SEEN_SECONDS = 86_400;
+/**
+ * Untimed objects (payment links have no `created`): how many of their ids the seen record keeps, in
+ * the order they were recorded. Never trimmed by time: the sweep re-reads the page behind the cursor
+ * on every poll (and used to re-read the newest), so a link still listed there days later must still
+ * count as seen. The cursor and the 100 behind it are among the most recently recorded ids; 1,000
+ * leaves room for ids recorded out of list order.
+ */
+export const UNTIMED_SEEN_KEEP = 1_000;
 
 type StripeObject = { id: string; created?: number; livemode?: boolean } & Record<string, unknown>;
 
@@ -45,8 +55,6 @@ export interface PollerDeps {
   /** Awaited before every Stripe request (the per-account rate limiter). */
   throttle?: () => Promise<void>;
   logger?: Logger;
-  /** Seconds clock for untimed objects' seen scores. Default Date.now()/1000. */
-  nowSeconds?: () => number;
 }
 
 export interface PollResult {
@@ -66,13 +74,25 @@ function createdOf(object: StripeObject): number | null {
   return typeof object.created === 'number' ? object.created : null;
 }
 
-/** `ending_before` with an id Stripe no longer lists: 404 resource_missing (or a 400 naming the param). */
-export function isCursorGone(error: unknown): boolean {
+/**
+ * `ending_before` with an id Stripe no longer lists: a 404/400 about that parameter (or naming the
+ * cursor id). Any other missing resource (a deleted customer used as a filter) is not the cursor's
+ * fault: treating it as such would throw the cursor away.
+ */
+export function isCursorGone(error: unknown, cursorId: string | null): boolean {
   return (
     error instanceof StripeInvalidRequestError &&
     (error.statusCode === 404 || error.statusCode === 400) &&
-    (error.param === 'ending_before' || error.code === 'resource_missing')
+    (error.param === 'ending_before' || (cursorId !== null && error.message.includes(cursorId)))
   );
+}
+
+interface Batch {
+  /** Recorded as seen too, without emitting (the baseline's window). */
+  recordAlso?: StripeObject[];
+  cursor?: CursorUpdate;
+  baselined?: boolean;
+  trimmedBelow?: number;
 }
 
 export class Poller {
@@ -83,9 +103,10 @@ export class Poller {
   private readonly lookback: number;
   private readonly maxPages: number;
   private readonly filters: Record<string, unknown>;
-  private version = 0;
+  private fence: Fence;
   private cursorId: string | null = null;
   private watermark: number | null = null;
+  private trimmedBelow: number | null = null;
   private result: PollResult = { baseline: false, emitted: 0, pages: 0, complete: true, recovered: false };
 
   constructor(
@@ -101,39 +122,42 @@ export class Poller {
     this.lookback = Number(subscription.options.lookback_seconds ?? DEFAULT_LOOKBACK_SECONDS);
     this.maxPages = Number(subscription.options.max_pages ?? DEFAULT_MAX_PAGES);
     this.filters = listParams(trigger, subscription.options);
+    this.fence = { token: lock.token, version: 0, generation: '' };
   }
 
   private get id(): string {
     return this.subscription.id;
   }
 
+  /** Below it everything counts as handled; `trimmed_below` keeps a raised lookback from reaching past what was forgotten. */
   private get floor(): number | null {
-    return this.watermark === null ? null : this.watermark - this.lookback;
+    return maxCreated(this.watermark === null ? null : this.watermark - this.lookback, this.trimmedBelow);
   }
 
   async run(): Promise<PollResult> {
     const state = await this.deps.store.getState(this.id);
-    this.version = state.version;
+    this.fence = { token: this.lock.token, version: state.version, generation: state.generation };
     this.cursorId = state.cursor_id;
     this.watermark = state.watermark;
+    this.trimmedBelow = state.trimmed_below;
     if (!state.baselined) {
       await this.baseline();
       return this.result;
     }
-    if (this.cursorId !== null) {
-      // The sweep covers the cursor's second and the look-back before it, so it runs first: what it
-      // finds is never newer than what the forward walk emits after it (oldest first holds).
-      await this.sweep();
+    // The sweep covers the cursor's second and the look-back before it, so it runs first: what it
+    // finds is never newer than what the forward walk emits after it (oldest first holds).
+    if (this.cursorId !== null || this.watermark !== null) {
       try {
-        await this.forward();
+        await this.sweep();
+        if (this.cursorId !== null) await this.forward();
       } catch (error) {
-        if (!isCursorGone(error)) throw error;
+        if (!isCursorGone(error, this.cursorId)) throw error;
         this.logger.info({ subscription_id: this.id, cursor: this.cursorId }, 'trigger cursor object is gone; recovering from its time');
         this.result.recovered = true;
-        await this.moveCursor(null, this.watermark);
+        this.cursorId = null;
       }
     }
-    if (this.cursorId === null) await this.descend();
+    if (this.cursorId === null && (await this.recover())) await this.forward();
     await this.trim();
     return this.result;
   }
@@ -145,7 +169,10 @@ export class Poller {
     let newest: StripeObject | undefined;
     const known: StripeObject[] = [];
     const backfilled: StripeObject[] = [];
+    let pages = 0;
     outer: for await (const page of this.backwardPages({})) {
+      pages++;
+      let lastInWindow = false;
       for (const object of page) {
         newest ??= object;
         const created = createdOf(object);
@@ -153,20 +180,31 @@ export class Poller {
         // Untimed objects (no `created`): the newest page is the window.
         const inWindow = created === null || newestCreated === null ? known.length < PAGE_SIZE : created >= newestCreated - this.lookback;
         if (inWindow) known.push(object);
+        lastInWindow = inWindow;
         if (backfilled.length < backfill && (!post || post(object, this.subscription.options))) backfilled.push(object);
         if (!inWindow && backfilled.length >= backfill) break outer;
       }
       if (newest && createdOf(newest) === null && backfilled.length >= backfill) break;
+      // The window is always read whole (what it leaves unrecorded would later be emitted as new), but
+      // the search for backfill stops at max_pages: a rare post-filter (status: failed) would otherwise
+      // page the whole history holding the lock. The backfill is then smaller.
+      if (pages >= this.maxPages && !lastInWindow) break;
     }
     if (newest === undefined) {
-      // Nothing to stand on: no cursor, no watermark; the next run emits everything it then finds.
-      await this.moveCursor(null, null, true);
+      // Nothing to stand on: no cursor, no watermark; the next run finds the oldest object and walks from it.
+      await this.commit({ cursor: { cursorId: null, watermark: null }, baselined: true });
       return;
     }
-    // Everything in the newest object's window existed before the subscription: seen, not emitted.
-    // The backfill goes through the same emit-then-record path (seen ids are skipped on a re-run).
-    await this.emitBatch([...backfilled].reverse(), null, { recordAlso: known });
-    await this.moveCursor(newest.id, createdOf(newest), true);
+    // Everything in the newest object's window existed before the subscription: seen, not emitted, and
+    // nothing below the window is new (trimmed_below), whatever lookback_seconds becomes later.
+    // The backfill goes through the same emit-then-commit path (seen ids are skipped on a re-run).
+    const newestCreated = createdOf(newest);
+    await this.emitBatch([...backfilled].reverse(), {
+      recordAlso: [...known].reverse(),
+      cursor: { cursorId: newest.id, watermark: newestCreated },
+      baselined: true,
+      ...(newestCreated === null ? {} : { trimmedBelow: newestCreated - this.lookback }),
+    });
   }
 
   private async forward(): Promise<void> {
@@ -181,8 +219,7 @@ export class Poller {
       this.result.pages++;
       const newest = page.data[0];
       if (newest === undefined) return;
-      await this.emitBatch([...page.data].reverse(), this.floor);
-      await this.moveCursor(newest.id, maxCreated(this.watermark, createdOf(newest)));
+      await this.emitBatch([...page.data].reverse(), { cursor: { cursorId: newest.id, watermark: maxCreated(this.watermark, createdOf(newest)) } });
       if (!page.has_more) return;
       if (pages >= this.maxPages) {
         this.result.complete = false;
@@ -196,8 +233,11 @@ export class Poller {
     const floor = this.floor;
     const ceiling = this.watermark;
     const collected: StripeObject[] = [];
-    const params = floor === null || ceiling === null ? {} : { created: { gte: floor, lte: ceiling } };
-    outer: for await (const page of this.backwardPages(params)) {
+    const untimed = floor === null || ceiling === null;
+    // Untimed objects (no `created` to filter on): the page just behind the cursor, which catches one
+    // listed late behind it without emitting newer objects ahead of the forward walk (oldest first).
+    const pages = untimed ? this.backwardPages({}, PAGE_SIZE, this.cursorId ?? undefined) : this.backwardPages({ created: { gte: floor, lte: ceiling } });
+    outer: for await (const page of pages) {
       for (const object of page) {
         const created = createdOf(object);
         // Checked here too: a server may ignore created[...] filters.
@@ -205,47 +245,83 @@ export class Poller {
         if (ceiling !== null && created !== null && created > ceiling) continue;
         collected.push(object);
       }
-      // Untimed objects: the newest page is the window.
-      if (floor === null) break;
+      if (untimed) break;
     }
-    await this.emitBatch(collected.reverse(), floor);
-  }
-
-  private async descend(): Promise<void> {
-    const floor = this.floor;
-    const collected: StripeObject[] = [];
-    const params = floor === null ? {} : { created: { gte: floor } };
-    outer: for await (const page of this.backwardPages(params)) {
-      for (const object of page) {
-        const created = createdOf(object);
-        if (floor !== null && created !== null && created < floor) break outer;
-        collected.push(object);
-      }
-    }
-    const oldestFirst = collected.reverse();
-    for (let i = 0; i < oldestFirst.length; i += PAGE_SIZE) {
-      this.assertLock();
-      const chunk = oldestFirst.slice(i, i + PAGE_SIZE);
-      await this.emitBatch(chunk, floor);
-      const newest = chunk[chunk.length - 1]!;
-      await this.moveCursor(newest.id, maxCreated(this.watermark, createdOf(newest)));
-    }
+    await this.emitBatch(collected.reverse());
   }
 
   /**
-   * Emit, then record. Exactly once:
-   * - Events go to the sink first (the events queue, with job id `<subscription>.<object>`), then the
-   *   ids go into the seen record, then the caller moves the cursor.
-   * - A crash after the enqueue but before the record: the re-run finds the ids unrecorded and
-   *   enqueues them again, and BullMQ refuses a job id that still exists (event jobs are kept 7 days),
-   *   so nothing is delivered twice.
-   * - A crash after the record but before the cursor moved: the re-run walks the same page again and
-   *   skips the recorded ids.
-   * - Recording before enqueueing would lose events on a crash; moving the cursor first would too.
-   * Nothing is lost: an object is recorded only after its event is in the queue, and the cursor
-   * passes an object only after it is recorded.
+   * Picks a cursor when there is none; true when the forward walk can go on from it. Never holds more
+   * than one page: the old way (collect newest..floor, then emit) held the whole backlog in memory,
+   * ignored max_pages and started over from the top after a crash.
    */
-  private async emitBatch(oldestFirst: StripeObject[], floor: number | null, extra: { recordAlso?: StripeObject[] } = {}): Promise<void> {
+  private async recover(): Promise<boolean> {
+    const replacement = this.watermark !== null ? await this.newestAtOrBelow(this.watermark) : this.result.recovered ? await this.newestSeen() : undefined;
+    if (replacement) {
+      // Everything newer than it is either above the watermark (the forward walk emits it) or inside
+      // the floor..watermark range the sweep covered (recorded: the walk skips it).
+      await this.commit({ cursor: { cursorId: replacement.id, watermark: this.watermark } });
+      return true;
+    }
+    // Nothing at or below the watermark (or no watermark: the baseline found an empty list): every
+    // listed object is new. The oldest becomes the cursor, emitted first; the walk goes on from it.
+    const oldest = await this.oldestListed();
+    if (oldest === undefined) {
+      if (this.result.recovered) await this.commit({ cursor: { cursorId: null, watermark: this.watermark } });
+      return false;
+    }
+    await this.emitBatch([oldest], { cursor: { cursorId: oldest.id, watermark: maxCreated(this.watermark, createdOf(oldest)) } });
+    return true;
+  }
+
+  /** The newest object with `created <= watermark`: one object when the server honours the filter. */
+  private async newestAtOrBelow(watermark: number): Promise<StripeObject | undefined> {
+    for await (const page of this.backwardPages({ created: { lte: watermark } }, 1)) {
+      // Checked here too: a server may ignore created[...] filters.
+      const found = page.find((o) => createdOf(o) !== null && createdOf(o)! <= watermark);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * Untimed objects (no watermark to search by) whose cursor vanished: the newest listed object that is
+   * in the seen record. Everything newer than it is either recorded or new (the walk emits it), and
+   * what is older and unrecorded existed before the subscription. (Payment links cannot be deleted, so
+   * this is not expected to happen.)
+   */
+  private async newestSeen(): Promise<StripeObject | undefined> {
+    for await (const page of this.backwardPages({})) {
+      const seen = await this.deps.store.seenIds(
+        this.id,
+        page.map((o) => o.id),
+      );
+      const found = page.find((o) => seen.has(o.id));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private async oldestListed(): Promise<StripeObject | undefined> {
+    let oldest: StripeObject | undefined;
+    for await (const page of this.backwardPages({})) oldest = page[page.length - 1] ?? oldest;
+    return oldest;
+  }
+
+  /**
+   * Emit, then commit. Exactly once:
+   * - Events go to the sink first (the events queue, job id `<subscription>.<generation>.<object>`),
+   *   then one Lua script records the ids, counts the events and moves the cursor, all or nothing,
+   *   and only while this poller holds the lock at the version and generation it read and the
+   *   subscription exists.
+   * - A crash after the enqueue but before the commit: the re-run finds the ids unrecorded and enqueues
+   *   them again, and BullMQ refuses a job id that still exists (event jobs are kept 7 days), so
+   *   nothing is queued twice. (A crash there followed by no poll for longer than the jobs are kept
+   *   would queue them again: see README.)
+   * - Recording before enqueueing would lose events on a crash; moving the cursor first would too.
+   */
+  private async emitBatch(oldestFirst: StripeObject[], batch: Batch = {}): Promise<void> {
+    const floor = this.floor;
     const candidates = oldestFirst.filter((o) => {
       const created = createdOf(o);
       return floor === null || created === null || created >= floor;
@@ -266,44 +342,54 @@ export class Poller {
       livemode: object.livemode === true,
       emitted_at: emittedAt,
     }));
+    const record = [...(batch.recordAlso ?? []), ...fresh];
+    if (record.length === 0 && batch.cursor === undefined && !batch.baselined) return;
     this.assertLock();
-    await this.deps.sink.emit(events);
-    const record = [...fresh, ...(extra.recordAlso ?? [])].map((o) => ({ id: o.id, created: createdOf(o) ?? this.untimedScore() }));
-    await this.deps.store.markSeen(this.id, record);
-    await this.deps.store.addEmitted(this.id, events.length);
+    if (events.length > 0) await this.deps.sink.emit(events, { generation: this.fence.generation });
+    await this.commit({ ...batch, seen: record, emitted: events.length });
     this.result.emitted += events.length;
   }
 
-  private untimedScore(): number {
-    return Math.floor((this.deps.nowSeconds?.() ?? Date.now() / 1000));
-  }
-
-  private async moveCursor(cursorId: string | null, watermark: number | null, baselined = false): Promise<void> {
-    this.version = await this.deps.store.casCursor(this.id, this.lock.token, this.version, { cursorId, watermark, baselined });
-    this.cursorId = cursorId;
-    this.watermark = maxCreated(this.watermark, watermark);
+  private async commit(batch: Batch & { seen?: StripeObject[]; emitted?: number }): Promise<void> {
+    this.fence.version = await this.deps.store.commit(this.id, this.fence, {
+      seen: (batch.seen ?? []).map((o) => ({ id: o.id, created: createdOf(o) })),
+      emitted: batch.emitted,
+      cursor: batch.cursor,
+      baselined: batch.baselined,
+      trimmedBelow: batch.trimmedBelow,
+    });
+    if (batch.cursor) {
+      this.cursorId = batch.cursor.cursorId;
+      this.watermark = maxCreated(this.watermark, batch.cursor.watermark);
+    }
+    if (batch.trimmedBelow !== undefined) this.trimmedBelow = maxCreated(this.trimmedBelow, batch.trimmedBelow);
   }
 
   private async trim(): Promise<void> {
     const floor = this.floor;
-    if (floor !== null) await this.deps.store.trimSeen(this.id, floor);
-    else await this.deps.store.trimSeen(this.id, this.untimedScore() - Math.max(this.lookback, UNTIMED_SEEN_SECONDS));
+    if (this.watermark !== null && floor !== null) {
+      await this.deps.store.trimSeenBelow(this.id, this.fence, floor);
+      this.trimmedBelow = floor;
+    } else {
+      await this.deps.store.trimSeenToCount(this.id, this.fence, UNTIMED_SEEN_KEEP);
+    }
   }
 
   private assertLock(): void {
     if (this.lock.lost) throw new CursorConflictError('lock_lost');
   }
 
-  /** Pages newest first (`starting_after` paging), each as Stripe listed it. */
-  private async *backwardPages(extra: Record<string, unknown>): AsyncGenerator<StripeObject[]> {
-    let startingAfter: string | undefined;
+  /** Pages newest first (`starting_after` paging, from `after` or the top), each as Stripe listed it; the first page may be smaller. */
+  private async *backwardPages(extra: Record<string, unknown>, firstLimit = PAGE_SIZE, after?: string): AsyncGenerator<StripeObject[]> {
+    let startingAfter = after;
+    let limit = firstLimit;
     for (;;) {
       this.assertLock();
       await this.deps.throttle?.();
       const page = await this.deps.client.list<StripeObject>(this.trigger.path, {
         ...this.filters,
         ...extra,
-        limit: PAGE_SIZE,
+        limit,
         starting_after: startingAfter,
       });
       this.result.pages++;
@@ -311,6 +397,7 @@ export class Poller {
       const last = page.data[page.data.length - 1];
       if (!page.has_more || last === undefined) return;
       startingAfter = last.id;
+      limit = PAGE_SIZE;
     }
   }
 }

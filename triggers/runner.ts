@@ -12,12 +12,20 @@ import { getTrigger } from './definitions';
 import type { TriggerKeys } from './keys';
 import { PollLock } from './lock';
 import { Poller, type PollResult } from './poller';
-import { AccountRateLimiter, accountHash, type RateLimiterOptions } from './rate-limiter';
+import { AccountRateLimiter, RateLimitDeferredError, accountHash, type RateLimiterOptions } from './rate-limiter';
 import type { EventSink } from './sink';
 import { CursorConflictError, SubscriptionStore } from './store';
 
+/**
+ * What the resolver returns: the connection, and optionally `account_id`, the host's id for the Stripe
+ * account the key belongs to (e.g. `acct_...`). Given, it names the rate-limit bucket, so a restricted
+ * key and a secret key of one account share one; absent, the bucket is keyed by the key (or the
+ * Stripe-Account id).
+ */
+export type ResolvedCredentials = ConnectionConfig & { account_id?: string };
+
 /** The host's credentials for a subscription: called at every poll, so a rotated key takes effect at once. */
-export type CredentialResolver = (subscriptionId: string, connectionRef: string) => ConnectionConfig | Promise<ConnectionConfig>;
+export type CredentialResolver = (subscriptionId: string, connectionRef: string) => ResolvedCredentials | Promise<ResolvedCredentials>;
 
 export interface BackoffOptions {
   /** First wait after an authentication/permission failure. Default 30 000 ms. */
@@ -36,6 +44,14 @@ export interface PollRunnerOptions {
   /** Poll lock expiry (renewed while polling). Default 30 000 ms. */
   lockTtlMs?: number;
   backoff?: BackoffOptions;
+  /**
+   * Longest wait for the account's rate-limit bucket inside a poll (a bucket pushed forward by a
+   * 429's Retry-After). Longer: the poll ends with a RateLimitDeferredError (the worker queues the
+   * next poll for when the bucket opens) instead of holding a worker slot. Default 5 000 ms.
+   */
+  maxRateWaitMs?: number;
+  /** How long every worker stops sending for an account after a 429 without Retry-After. Default 1 000 ms. */
+  rateLimitCooldownMs?: number;
   logger?: Logger;
 }
 
@@ -51,7 +67,35 @@ export type PollOutcome =
 
 export function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof StripeError) return { ...error.toJSON(), at: new Date().toISOString() };
-  return { name: 'Error', message: maskSecrets(error instanceof Error ? error.message : String(error)), at: new Date().toISOString() };
+  const name = error instanceof RateLimitDeferredError ? error.name : 'Error';
+  return { name, message: maskSecrets(error instanceof Error ? error.message : String(error)), at: new Date().toISOString() };
+}
+
+/**
+ * What a failed poll throws: the original error's name, message and stack with every key-shaped
+ * string masked, and nothing else (no `cause`): BullMQ stores a failed job's message and stack in
+ * Redis. `retryAt` (ms epoch) is set when the failure says when to try again (a closed rate-limit
+ * bucket); `retryable` is false for errors that another attempt will not fix by itself.
+ */
+export class PollFailedError extends Error {
+  readonly retryAt?: number;
+  readonly retryable: boolean;
+  readonly statusCode?: number;
+
+  constructor(original: unknown) {
+    const name = original instanceof Error ? original.name : 'Error';
+    super(maskSecrets(original instanceof Error ? original.message : String(original)));
+    this.name = `PollFailedError(${name})`;
+    this.stack = maskSecrets(original instanceof Error && original.stack ? original.stack : `${this.name}: ${this.message}`);
+    if (original instanceof RateLimitDeferredError) this.retryAt = original.retryAt;
+    this.retryable = !(original instanceof StripeError) || original.retryable || original.statusCode === 429 || (original.statusCode ?? 0) >= 500;
+    if (original instanceof StripeError) this.statusCode = original.statusCode;
+  }
+}
+
+/** An error (any) as PollFailedError: masked, safe to hand to BullMQ. */
+export function maskedError(error: unknown): PollFailedError {
+  return error instanceof PollFailedError ? error : new PollFailedError(error);
 }
 
 export class PollRunner {
@@ -61,6 +105,8 @@ export class PollRunner {
   private readonly logger: Logger;
   private readonly backoffBase: number;
   private readonly backoffMax: number;
+  private readonly maxRateWaitMs: number;
+  private readonly cooldownMs: number;
 
   constructor(private readonly options: PollRunnerOptions) {
     this.store = new SubscriptionStore(options.redis, options.keys);
@@ -69,6 +115,35 @@ export class PollRunner {
     this.logger = options.logger ?? silentLogger;
     this.backoffBase = options.backoff?.baseMs ?? 30_000;
     this.backoffMax = options.backoff?.maxMs ?? 3_600_000;
+    this.maxRateWaitMs = options.maxRateWaitMs ?? 5_000;
+    this.cooldownMs = options.rateLimitCooldownMs ?? 1_000;
+  }
+
+  /**
+   * The client options of one poll: a token from the account's bucket before every attempt, retries
+   * included; after a 429 the bucket of every worker is pushed to Retry-After (or the cool-down) from
+   * the 429, so the client itself does not wait out Retry-After (maxRetryAfterMs 0) and a long wait
+   * ends the poll (RateLimitDeferredError) instead of holding a worker slot.
+   */
+  private clientOptions(account: string, mode: () => 'test' | 'live', log: Logger): StripeClientOptions {
+    const hostHook = this.options.clientOptions?.beforeAttempt;
+    return {
+      logger: log,
+      ...this.options.clientOptions,
+      maxRetryAfterMs: 0,
+      beforeAttempt: async (attempt) => {
+        const previous = attempt.previous;
+        if (previous?.status === 429) {
+          const remaining = previous.at + (previous.retryAfterMs ?? this.cooldownMs) - Date.now();
+          if (remaining > 0) {
+            await this.limiter.penalize(account, remaining);
+            log.warn({ wait_ms: remaining }, 'stripe answered 429; every worker pauses this account');
+          }
+        }
+        await this.limiter.acquire(account, mode(), { maxWaitMs: this.maxRateWaitMs });
+        await hostHook?.(attempt);
+      },
+    };
   }
 
   /** Backoff after the n-th consecutive failure: base * 2^(n-1), capped. */
@@ -78,7 +153,8 @@ export class PollRunner {
 
   /**
    * One poll. `force` ignores the failing backoff (an explicit poll or the retry job). Transient
-   * errors (rate limit or 5xx after the client's retries, network) are recorded and thrown.
+   * errors (rate limit or 5xx after the client's retries, network, a closed rate-limit bucket) are
+   * recorded and thrown as PollFailedError (masked; `retryAt` set when the bucket says when).
    */
   async run(subscriptionId: string, sink: EventSink, opts: { force?: boolean } = {}): Promise<PollOutcome> {
     const subscription = await this.store.getSubscription(subscriptionId);
@@ -93,10 +169,13 @@ export class PollRunner {
     try {
       await this.store.markPolled(subscriptionId, new Date());
       const credentials = await this.options.resolveCredentials(subscriptionId, subscription.connection_ref);
-      const client = new StripeClient(credentials, { logger: log, ...this.options.clientOptions });
+      const { account_id: _accountId, ...connection } = credentials;
       const account = accountHash(credentials);
+      let mode: 'test' | 'live' = 'test';
+      const client = new StripeClient(connection, this.clientOptions(account, () => mode, log));
+      mode = client.mode;
       const poller = new Poller(
-        { store: this.store, client, sink, logger: log, throttle: () => this.limiter.acquire(account, client.mode) },
+        { store: this.store, client, sink, logger: log },
         subscription,
         getTrigger(subscription.trigger),
         held,
@@ -117,7 +196,8 @@ export class PollRunner {
       }
       await this.store.recordError(subscriptionId, described);
       log.warn({ error: described }, 'trigger poll failed; the next poll retries');
-      throw error;
+      // Masked: BullMQ stores a failed job's message and stack in Redis.
+      throw maskedError(error);
     } finally {
       await held.release().catch(() => undefined);
     }

@@ -52,7 +52,9 @@ export function scheduleOffsetMs(subscriptionId: string, everyMs: number): numbe
 export interface PollNowOptions {
   /**
    * 'queue' (default): events go to the events queue like a scheduled poll's.
-   * 'return': events are only returned (and passed to `onEvents` batch by batch), not queued.
+   * 'return': events are only returned (and passed to `onEvents` batch by batch), not queued. They are
+   * still recorded as seen: a worker's `onEvent` or webhook never receives them, and no later poll
+   * emits them again. Returned events are at-least-once (handed over before their commit).
    */
   deliver?: 'queue' | 'return';
   onEvents?: (events: TriggerEvent[]) => Promise<void> | void;
@@ -93,7 +95,8 @@ export class TriggerService {
       every_ms: everyMs,
       created_at: existing?.created_at ?? new Date().toISOString(),
     };
-    // A subscription that changes trigger or filters starts over from a new baseline.
+    // A subscription that changes trigger or filters starts over from a new baseline, under a new
+    // generation (new event job ids; a poll still running on the old state can no longer commit).
     const sameWalk =
       existing !== undefined &&
       existing.trigger === record.trigger &&
@@ -139,8 +142,8 @@ export class TriggerService {
   async pollNow(id: string, options: PollNowOptions = {}): Promise<{ outcome: PollOutcome; events: TriggerEvent[] }> {
     const runner = this.getRunner();
     const queueSink = new QueueSink(this.eventQueue);
-    const collector = new CollectingSink(async (events) => {
-      if (options.deliver !== 'return') await queueSink.emit(events);
+    const collector = new CollectingSink(async (events, context) => {
+      if (options.deliver !== 'return') await queueSink.emit(events, context);
       await options.onEvents?.(events);
     });
     const outcome = await runner.run(id, collector as EventSink, { force: true });

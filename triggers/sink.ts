@@ -16,9 +16,14 @@ export interface TriggerEvent {
   emitted_at: string;
 }
 
+/** Where the events come from: the subscription's generation (state.generation), part of the job ids. */
+export interface EmitContext {
+  generation: string;
+}
+
 export interface EventSink {
   /** Delivers events in order; must be safe to call again with the same events (after a crash). */
-  emit(events: TriggerEvent[]): Promise<void>;
+  emit(events: TriggerEvent[], context?: EmitContext): Promise<void>;
 }
 
 export interface QueueSinkOptions {
@@ -43,7 +48,7 @@ export class QueueSink implements EventSink {
     this.attempts = options.attempts ?? 10;
   }
 
-  async emit(events: TriggerEvent[]): Promise<void> {
+  async emit(events: TriggerEvent[], context?: EmitContext): Promise<void> {
     if (events.length === 0) return;
     // One MULTI for the page, in order: the consumer sees them oldest first.
     await this.queue.addBulk(
@@ -51,7 +56,7 @@ export class QueueSink implements EventSink {
         name: event.trigger,
         data: event,
         opts: {
-          jobId: eventJobId(event.subscription_id, event.object_id),
+          jobId: eventJobId(event.subscription_id, context?.generation ?? '', event.object_id),
           removeOnComplete: { age: this.keepSeconds },
           removeOnFail: { age: this.keepSeconds },
           attempts: this.attempts,
@@ -66,10 +71,10 @@ export class QueueSink implements EventSink {
 export class CollectingSink implements EventSink {
   readonly events: TriggerEvent[] = [];
 
-  constructor(private readonly forward?: (events: TriggerEvent[]) => Promise<void> | void) {}
+  constructor(private readonly forward?: (events: TriggerEvent[], context?: EmitContext) => Promise<void> | void) {}
 
-  async emit(events: TriggerEvent[]): Promise<void> {
-    if (this.forward) await this.forward(events);
+  async emit(events: TriggerEvent[], context?: EmitContext): Promise<void> {
+    if (this.forward) await this.forward(events, context);
     this.events.push(...events);
   }
 }

@@ -2,6 +2,7 @@
  * Subscriptions and their poll state in Redis. Only ids, cursors, counters and error descriptions are
  * stored here: never a key (credentials come from the host's resolver at poll time).
  */
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TriggerKeys } from './keys';
 
@@ -23,8 +24,12 @@ export interface PollState {
   cursor_id: string | null;
   /** Highest `created` the cursor has reached: objects older than `watermark - lookback` count as handled. */
   watermark: number | null;
-  /** Bumped by every cursor move; a compare-and-set names the version it read. */
+  /** Bumped by every commit and by a reset (never back to 0); a commit names the version it read. */
   version: number;
+  /** Random, new at every reset (subscribe with another trigger or filters): part of the event job ids. */
+  generation: string;
+  /** Nothing below this `created` is new: the baseline's window and every trim raise it, never lower it. */
+  trimmed_below: number | null;
   baselined: boolean;
   status: SubscriptionStatus;
   last_poll_at: string | null;
@@ -39,37 +44,126 @@ export interface PollState {
 export interface CursorUpdate {
   cursorId: string | null;
   watermark: number | null;
+}
+
+/** What the poller read and must still hold for a write to land (see COMMIT). */
+export interface Fence {
+  /** The poll lock's token. */
+  token: string;
+  /** `version` as read (or as returned by the previous commit). */
+  version: number;
+  /** `generation` as read: a re-subscription with other filters writes a new one. */
+  generation: string;
+}
+
+/** One batch of a poll, written at once. */
+export interface Commit {
+  /** Handled ids (emitted, filtered out, or pre-existing): `created`, or null for untimed objects. */
+  seen?: Array<{ id: string; created: number | null }>;
+  /** Events this batch put in the sink (the `events_emitted` counter). */
+  emitted?: number;
+  /** Absent: the cursor stays where it is (the version still moves). */
+  cursor?: CursorUpdate;
   baselined?: boolean;
+  /** Nothing below this `created` counts as new any more (the baseline's window); only ever raised. */
+  trimmedBelow?: number;
 }
 
 /**
- * Compare-and-set of the cursor. Succeeds only if the caller still holds the subscription's poll lock
- * (fencing: a poller whose lock expired cannot write) and the state is at the version it read (a
- * concurrent or stale poller cannot move the cursor, backwards or at all). The watermark never goes
- * down. Returns the new version, -1 on a lost lock, -2 on a version mismatch, -3 when the subscription
- * was removed meanwhile (its state is not written back).
+ * Everything one batch of a poll writes, in one script, after its events are in the sink: the seen
+ * ids, the events counter, the cursor. Lands only if the caller still holds the subscription's poll
+ * lock (fencing: a poller whose lock expired cannot write), the state is at the version and
+ * generation it read (a concurrent, stale or re-subscribed poller cannot move the cursor or record
+ * ids), and the subscription still exists (an unsubscribe during a poll leaves no keys behind). One
+ * script, so there is no crash point between recording ids and moving the cursor. The watermark and
+ * `trimmed_below` never go down. Untimed objects (no `created`) are scored by a per-subscription
+ * sequence, so they can be kept by count (insertion order) instead of by time.
+ * Returns the new version, -1 lost lock, -2 version mismatch, -3 unsubscribed, -4 re-subscribed.
+ *
+ * KEYS: state, lock, sub, seen. ARGV: token, version, generation, set cursor (0/1), cursor id,
+ * watermark, baselined (0/1), trimmed_below, emitted, then (created or '', id) pairs.
  */
-const CAS_CURSOR = `
+const COMMIT = `
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 if redis.call('EXISTS', KEYS[3]) == 0 then return -3 end
+if (redis.call('HGET', KEYS[1], 'generation') or '') ~= ARGV[3] then return -4 end
 local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if version ~= tonumber(ARGV[2]) then return -2 end
-local wm = ARGV[4]
-local old = redis.call('HGET', KEYS[1], 'watermark')
-if old and old ~= '' and (wm == '' or tonumber(wm) < tonumber(old)) then wm = old end
-redis.call('HSET', KEYS[1], 'cursor_id', ARGV[3], 'watermark', wm, 'version', version + 1)
-if ARGV[5] == '1' then redis.call('HSET', KEYS[1], 'baselined', '1') end
+for i = 10, #ARGV, 2 do
+  local score = ARGV[i]
+  if score == '' then score = redis.call('HINCRBY', KEYS[1], 'seen_seq', 1) end
+  redis.call('ZADD', KEYS[4], score, ARGV[i + 1])
+end
+if tonumber(ARGV[9]) > 0 then redis.call('HINCRBY', KEYS[1], 'events_emitted', ARGV[9]) end
+if ARGV[4] == '1' then
+  local wm = ARGV[6]
+  local old = redis.call('HGET', KEYS[1], 'watermark')
+  if old and old ~= '' and (wm == '' or tonumber(wm) < tonumber(old)) then wm = old end
+  redis.call('HSET', KEYS[1], 'cursor_id', ARGV[5], 'watermark', wm)
+end
+if ARGV[8] ~= '' then
+  local tb = redis.call('HGET', KEYS[1], 'trimmed_below')
+  if not tb or tb == '' or tonumber(tb) < tonumber(ARGV[8]) then redis.call('HSET', KEYS[1], 'trimmed_below', ARGV[8]) end
+end
+if ARGV[7] == '1' then redis.call('HSET', KEYS[1], 'baselined', '1') end
+redis.call('HSET', KEYS[1], 'version', version + 1)
 return version + 1
 `;
 
+/**
+ * Forgets seen ids nothing will walk again, fenced like COMMIT (a stale poller must not trim a new
+ * generation's record). Timed: below the floor, and `trimmed_below` is raised to it so a later, longer
+ * `lookback_seconds` cannot reach below what was forgotten (it would emit old objects again).
+ * Untimed: all but the newest ARGV[5] by insertion. KEYS: state, lock, sub, seen. ARGV: token,
+ * generation, mode ('time'/'count'), floor, keep.
+ */
+const TRIM = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
+if redis.call('EXISTS', KEYS[3]) == 0 then return -3 end
+if (redis.call('HGET', KEYS[1], 'generation') or '') ~= ARGV[2] then return -4 end
+if ARGV[3] == 'time' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[4])
+  local tb = redis.call('HGET', KEYS[1], 'trimmed_below')
+  if not tb or tb == '' or tonumber(tb) < tonumber(ARGV[4]) then redis.call('HSET', KEYS[1], 'trimmed_below', ARGV[4]) end
+else
+  redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[5]))
+end
+return 0
+`;
+
+/**
+ * (Re)writes a subscription. With `reset` (new trigger or filters) the poll state and seen record
+ * start over under a new generation, and the version goes on counting up: a poller still running on
+ * the old state can then neither move the new cursor (version, generation) nor collide with the new
+ * generation's event job ids. KEYS: sub, subs, state, seen. ARGV: reset (0/1), new generation, id,
+ * then the sub hash's field/value pairs.
+ */
+const SAVE = `
+redis.call('DEL', KEYS[1])
+for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('SADD', KEYS[2], ARGV[3])
+if ARGV[1] == '1' then
+  local version = tonumber(redis.call('HGET', KEYS[3], 'version') or '0')
+  redis.call('DEL', KEYS[3], KEYS[4])
+  redis.call('HSET', KEYS[3], 'version', version + 1, 'generation', ARGV[2], 'status', 'new')
+else
+  redis.call('HSETNX', KEYS[3], 'version', '0')
+  redis.call('HSETNX', KEYS[3], 'generation', ARGV[2])
+  redis.call('HSETNX', KEYS[3], 'status', 'new')
+end
+return 0
+`;
+
 export class CursorConflictError extends Error {
-  constructor(readonly reason: 'lock_lost' | 'version_mismatch' | 'unsubscribed') {
+  constructor(readonly reason: 'lock_lost' | 'version_mismatch' | 'unsubscribed' | 'resubscribed') {
     super(
       reason === 'lock_lost'
         ? 'the poll lock was lost; another poller owns the subscription now'
         : reason === 'unsubscribed'
           ? 'the subscription was removed during the poll'
-          : 'the cursor moved under this poller',
+          : reason === 'resubscribed'
+            ? 'the subscription was re-subscribed with other filters during the poll'
+            : 'the cursor moved under this poller',
     );
     this.name = 'CursorConflictError';
   }
@@ -82,19 +176,25 @@ export class SubscriptionStore {
   ) {}
 
   async saveSubscription(record: SubscriptionRecord, resetState: boolean): Promise<void> {
-    const multi = this.redis.multi();
-    multi.hset(this.keys.sub(record.id), {
+    const fields = {
       trigger: record.trigger,
       options: JSON.stringify(record.options),
       connection_ref: record.connection_ref,
       every_ms: String(record.every_ms),
       created_at: record.created_at,
-    });
-    multi.sadd(this.keys.subs(), record.id);
-    if (resetState) multi.del(this.keys.state(record.id), this.keys.seen(record.id));
-    multi.hsetnx(this.keys.state(record.id), 'version', '0');
-    multi.hsetnx(this.keys.state(record.id), 'status', 'new');
-    await multi.exec();
+    };
+    await this.redis.eval(
+      SAVE,
+      4,
+      this.keys.sub(record.id),
+      this.keys.subs(),
+      this.keys.state(record.id),
+      this.keys.seen(record.id),
+      resetState ? '1' : '0',
+      newGeneration(),
+      record.id,
+      ...Object.entries(fields).flat(),
+    );
   }
 
   async getSubscription(id: string): Promise<SubscriptionRecord | undefined> {
@@ -130,6 +230,8 @@ export class SubscriptionStore {
       cursor_id: h.cursor_id ? h.cursor_id : null,
       watermark: num(h.watermark),
       version: Number(h.version ?? 0),
+      generation: h.generation ?? '',
+      trimmed_below: num(h.trimmed_below),
       baselined: h.baselined === '1',
       status: (h.status as SubscriptionStatus) ?? 'new',
       last_poll_at: h.last_poll_at ?? null,
@@ -141,25 +243,31 @@ export class SubscriptionStore {
     };
   }
 
-  /** Moves the cursor if the lock and version still hold; returns the new version. */
-  async casCursor(id: string, lockToken: string, expectedVersion: number, update: CursorUpdate): Promise<number> {
+  /** Writes one batch (seen ids, counter, cursor) if the fence still holds; returns the new version. */
+  async commit(id: string, fence: Fence, batch: Commit): Promise<number> {
+    const seenArgs: string[] = [];
+    for (const o of batch.seen ?? []) seenArgs.push(o.created === null ? '' : String(o.created), o.id);
     const result = Number(
       await this.redis.eval(
-        CAS_CURSOR,
-        3,
+        COMMIT,
+        4,
         this.keys.state(id),
         this.keys.lock(id),
         this.keys.sub(id),
-        lockToken,
-        String(expectedVersion),
-        update.cursorId ?? '',
-        update.watermark === null ? '' : String(update.watermark),
-        update.baselined ? '1' : '0',
+        this.keys.seen(id),
+        fence.token,
+        String(fence.version),
+        fence.generation,
+        batch.cursor ? '1' : '0',
+        batch.cursor?.cursorId ?? '',
+        batch.cursor?.watermark == null ? '' : String(batch.cursor.watermark),
+        batch.baselined ? '1' : '0',
+        batch.trimmedBelow === undefined ? '' : String(batch.trimmedBelow),
+        String(batch.emitted ?? 0),
+        ...seenArgs,
       ),
     );
-    if (result === -1) throw new CursorConflictError('lock_lost');
-    if (result === -2) throw new CursorConflictError('version_mismatch');
-    if (result === -3) throw new CursorConflictError('unsubscribed');
+    throwConflict(result);
     return result;
   }
 
@@ -170,21 +278,14 @@ export class SubscriptionStore {
     return new Set(objectIds.filter((_, i) => scores[i] !== null));
   }
 
-  /** Records handled ids (scored by `created`); returns how many were new. */
-  async markSeen(id: string, objects: Array<{ id: string; created: number }>): Promise<number> {
-    if (objects.length === 0) return 0;
-    const args: Array<string | number> = [];
-    for (const o of objects) args.push(o.created, o.id);
-    return Number(await this.redis.zadd(this.keys.seen(id), ...args));
+  /** Timed: forgets ids below `floor` and raises `trimmed_below` to it. Fenced like commit. */
+  async trimSeenBelow(id: string, fence: Fence, floor: number): Promise<void> {
+    throwConflict(Number(await this.redis.eval(TRIM, 4, this.keys.state(id), this.keys.lock(id), this.keys.sub(id), this.keys.seen(id), fence.token, fence.generation, 'time', String(floor), '0')));
   }
 
-  /** Forgets ids older than the look-back floor: nothing walks below it again. */
-  async trimSeen(id: string, floor: number): Promise<void> {
-    await this.redis.zremrangebyscore(this.keys.seen(id), '-inf', `(${floor}`);
-  }
-
-  async addEmitted(id: string, count: number): Promise<void> {
-    if (count > 0) await this.redis.hincrby(this.keys.state(id), 'events_emitted', count);
+  /** Untimed: keeps only the `keep` most recently recorded ids. Fenced like commit. */
+  async trimSeenToCount(id: string, fence: Fence, keep: number): Promise<void> {
+    throwConflict(Number(await this.redis.eval(TRIM, 4, this.keys.state(id), this.keys.lock(id), this.keys.sub(id), this.keys.seen(id), fence.token, fence.generation, 'count', '0', String(keep))));
   }
 
   async markPolled(id: string, at: Date): Promise<void> {
@@ -219,4 +320,16 @@ export class SubscriptionStore {
   async consecutiveFailures(id: string): Promise<number> {
     return Number((await this.redis.hget(this.keys.state(id), 'consecutive_failures')) ?? 0);
   }
+}
+
+function throwConflict(result: number): void {
+  if (result === -1) throw new CursorConflictError('lock_lost');
+  if (result === -2) throw new CursorConflictError('version_mismatch');
+  if (result === -3) throw new CursorConflictError('unsubscribed');
+  if (result === -4) throw new CursorConflictError('resubscribed');
+}
+
+/** A subscription generation: short, random, safe in a BullMQ job id. */
+export function newGeneration(): string {
+  return randomBytes(6).toString('hex');
 }

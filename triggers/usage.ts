@@ -4,7 +4,8 @@ import { DEFAULT_PREFIX } from './keys';
 export const TRIGGER_USAGE = `  triggers                                 list trigger keys and titles
   subscribe <trigger> --id <id> [--every 10m] [--filter k=v]... [--backfill N] [--lookback S]
                                            create or update a subscription (connection from env)
-  unsubscribe <id>                         remove a subscription and its schedule
+  unsubscribe <id>                         remove a subscription, its schedule, and its stored
+                                           credentials once no subscription uses them
   subscriptions                            one JSON line per subscription (status, last poll, cursor,
                                            events emitted, last error)
   poll <id>                                one poll now, no worker: each event one JSON line on stdout

@@ -2,12 +2,12 @@
  * The worker: runs scheduled polls from the polls queue (any number of these, on any machines, share
  * the load through Redis) and, given `onEvent`, delivers the events queue to the host in order.
  */
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { StripeClientOptions } from '../connector/client';
 import { silentLogger, type Logger } from '../connector/logger';
 import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys } from './keys';
-import { PollRunner, type BackoffOptions, type CredentialResolver, type PollOutcome } from './runner';
+import { PollRunner, maskedError, type BackoffOptions, type CredentialResolver, type PollOutcome } from './runner';
 import { TriggerService } from './service';
 import { QueueSink, type TriggerEvent } from './sink';
 
@@ -17,8 +17,22 @@ export interface TriggerWorkerOptions {
   /** Default `{stripe-connector}`. */
   prefix?: string;
   resolveCredentials: CredentialResolver;
-  /** Called for each event, in order (one at a time across all workers: the events queue's global concurrency is 1); a throw retries it (BullMQ attempts, exponential backoff). Absent: events stay in the queue for the host's own consumer. */
+  /**
+   * Called for each event; a throw retries it (BullMQ attempts, exponential backoff). Absent: events
+   * stay in the queue for the host's own consumer. By default one at a time across all workers, in
+   * queue order (see `eventConcurrency`).
+   */
   onEvent?: (event: TriggerEvent) => Promise<void> | void;
+  /**
+   * Events delivered at once. Default 1: the events queue's global concurrency is set to 1, so delivery
+   * follows the queue's order (oldest first per subscription) even with several worker processes.
+   * Its cost: one delivery at a time for the whole prefix (throughput = 1 / delivery latency, e.g. 10
+   * events/s against a 100 ms webhook), one slow subscription's consumer delays every other's, and the
+   * setting is stored on the queue, so it also limits a host's own consumers of that queue. Ordering
+   * per subscription only would need BullMQ Pro groups. A number above 1 drops the ordering: the global
+   * limit is set to that number instead (workers of one prefix should agree on it).
+   */
+  eventConcurrency?: number;
   /** Polls run at once by this worker. Default 10: a slow or failing subscription never blocks the others. */
   concurrency?: number;
   clientOptions?: StripeClientOptions;
@@ -28,6 +42,15 @@ export interface TriggerWorkerOptions {
   lockTtlMs?: number;
   /** Backoff of a subscription whose key is refused (401/403). Default 30 s doubling to 1 h. */
   backoff?: BackoffOptions;
+  /**
+   * After a transient failure (5xx or network error after the client's retries, a rate-limited
+   * account), the next poll is queued this long after it (doubling per consecutive failure, at most
+   * the subscription's `every`; a rate-limited account: when its bucket opens) instead of waiting for
+   * the next scheduled slot. Default 30 000 ms.
+   */
+  transientRetryMs?: number;
+  /** Longest in-poll wait for a 429-paused account; longer ends the poll (see PollRunnerOptions.maxRateWaitMs). Default 5 000 ms. */
+  maxRateWaitMs?: number;
   logger?: Logger;
   /**
    * BullMQ's job lock and stalled-check interval: how soon a job of a dead worker runs again.
@@ -44,6 +67,12 @@ export interface TriggerWorker {
   close(deadlineMs?: number): Promise<void>;
   /** Closes on SIGTERM/SIGINT; returns a function removing the handlers. */
   closeOnSignals(deadlineMs?: number, onClosed?: () => void): () => void;
+}
+
+/** A polls-queue job's data: the subscription, and for a `soon-` follow-up its consecutive transient failures. */
+interface PollJobData {
+  subscription_id: string;
+  failures?: number;
 }
 
 function ownConnection(connection: TriggerWorkerOptions['connection']): Redis {
@@ -68,23 +97,67 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
     rateLimits: options.rateLimits,
     lockTtlMs: options.lockTtlMs,
     backoff: options.backoff,
+    maxRateWaitMs: options.maxRateWaitMs,
     logger,
   });
+  const transientRetryMs = options.transientRetryMs ?? 30_000;
+
+  /**
+   * One pending follow-up poll of a kind per subscription, with a fixed job id `<kind>-<id>`: adding
+   * one while it waits is a no-op (BullMQ keeps job ids unique), so chains never multiply. The job of
+   * that id itself re-arms by moving to delayed (it still exists while it runs, so a new add would be
+   * dropped).
+   */
+  const followUp = async (
+    job: Job<PollJobData>,
+    token: string | undefined,
+    kind: 'retry' | 'soon' | 'more',
+    id: string,
+    delayMs: number,
+    data: PollJobData,
+  ): Promise<void> => {
+    const jobId = `${kind}-${id}`;
+    const delay = Math.max(0, Math.round(delayMs));
+    if (job.id === jobId) {
+      await job.updateData(data);
+      await job.moveToDelayed(Date.now() + delay, token);
+      throw new DelayedError();
+    }
+    await service.pollQueue.add(kind === 'retry' ? 'retry' : 'now', data, {
+      jobId,
+      delay,
+      removeOnComplete: true,
+      removeOnFail: true,
+    });
+  };
 
   const jobLock = options.jobLockMs ? { lockDuration: options.jobLockMs, stalledInterval: options.jobLockMs } : {};
   const pollWorker = new Worker(
     POLL_QUEUE,
-    async (job: Job<{ subscription_id: string }>) => {
+    async (job: Job<PollJobData>, token?: string) => {
       const id = job.data.subscription_id;
-      const outcome: PollOutcome = await runner.run(id, sink, { force: job.name === 'retry' });
+      let outcome: PollOutcome;
+      try {
+        outcome = await runner.run(id, sink, { force: job.name === 'retry' });
+      } catch (error) {
+        const failed = maskedError(error);
+        if (failed.retryable) {
+          // Not a full `every` away: soon (when the account's bucket opens, or after a doubling wait).
+          const failures = (job.id === `soon-${id}` ? (job.data.failures ?? 0) : 0) + 1;
+          const every = (await service.store.getSubscription(id))?.every_ms ?? transientRetryMs;
+          const delay = failed.retryAt !== undefined ? failed.retryAt - Date.now() : Math.min(every, transientRetryMs * 2 ** (failures - 1));
+          await followUp(job, token, 'soon', id, delay, { subscription_id: id, failures });
+        }
+        throw failed;
+      }
       if (outcome.status === 'unsubscribed' && job.repeatJobKey) await service.pollQueue.removeJobScheduler(job.repeatJobKey);
       if (outcome.status === 'failing') {
         // The retry comes at the end of the backoff, whatever the schedule; scheduled polls before it end at once.
-        await service.pollQueue.add(
-          'retry',
-          { subscription_id: id },
-          { jobId: `retry-${id}-${outcome.retry_at}`, delay: Math.max(0, outcome.retry_at - Date.now()), removeOnComplete: true, removeOnFail: { count: 100 } },
-        );
+        await followUp(job, token, 'retry', id, outcome.retry_at - Date.now(), { subscription_id: id });
+      }
+      if (outcome.status === 'polled' && !outcome.result.complete) {
+        // The walk stopped at max_pages: continue now, not at the next slot.
+        await followUp(job, token, 'more', id, 0, { subscription_id: id });
       }
       return outcome.status === 'polled' ? { status: 'polled', ...outcome.result } : { status: outcome.status };
     },
@@ -95,16 +168,25 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
   let eventWorker: Worker | undefined;
   if (options.onEvent) {
     const onEvent = options.onEvent;
-    // One event in flight across every worker of this prefix, so delivery keeps the queue's order
-    // (oldest first) even with several worker processes. A failed delivery is retried with backoff;
-    // events behind it go on meanwhile (BullMQ moves the failed job to delayed).
-    void service.eventQueue.setGlobalConcurrency(1).catch((error: Error) => logger.warn({ error: error.message }, 'could not set the events queue concurrency'));
-    eventWorker = new Worker(EVENT_QUEUE, async (job: Job<TriggerEvent>) => onEvent(job.data), {
-      connection: redis,
-      prefix: keys.prefix,
-      concurrency: 1,
-      ...jobLock,
-    });
+    // Default: one event in flight across every worker of this prefix, so delivery keeps the queue's
+    // order (oldest first) even with several worker processes; the cost is in `eventConcurrency`'s doc.
+    // A failed delivery is retried with backoff; events behind it go on meanwhile (BullMQ moves the
+    // failed job to delayed), so a retried event arrives after newer ones.
+    const eventConcurrency = Math.max(1, options.eventConcurrency ?? 1);
+    void service.eventQueue
+      .setGlobalConcurrency(eventConcurrency)
+      .catch((error: Error) => logger.warn({ error: error.message }, 'could not set the events queue concurrency'));
+    eventWorker = new Worker(
+      EVENT_QUEUE,
+      async (job: Job<TriggerEvent>) => {
+        try {
+          await onEvent(job.data);
+        } catch (error) {
+          throw maskedError(error); // BullMQ stores the message and stack
+        }
+      },
+      { connection: redis, prefix: keys.prefix, concurrency: eventConcurrency, ...jobLock },
+    );
     eventWorker.on('error', (error) => logger.warn({ error: error.message }, 'event worker error'));
   }
 
