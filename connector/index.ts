@@ -21,6 +21,7 @@ export { closeTransport } from './transport';
 export { TriggerService, createTriggerWorker, listTriggers, getTrigger, EncryptedCredentialStore, DEFAULT_PREFIX as TRIGGER_REDIS_PREFIX, EVENT_QUEUE as TRIGGER_EVENT_QUEUE, POLL_QUEUE as TRIGGER_POLL_QUEUE } from '../triggers';
 export type { TriggerEvent, TriggerDefinition, SubscribeInput, SubscriptionInfo, CredentialResolver, TriggerWorker, TriggerWorkerOptions, TriggerServiceOptions, PollOutcome } from '../triggers';
 export type { ManifestTrigger } from './manifest';
+export type { AttemptInfo } from './client';
 export { STRIPE_API_VERSION, CONNECTOR_VERSION } from './version';
 export { amountProblem, currencyDecimals, formatAmount, toMinorUnits, ZERO_DECIMAL_CURRENCIES, THREE_DECIMAL_CURRENCIES } from '../schemas/currency';
 
