@@ -23,6 +23,7 @@ import type { SameSecondOrder } from '../emulator/types';
 jest.setTimeout(120_000);
 
 let redisServer: TestRedis;
+const keys = () => new TriggerKeys(redisServer.prefix);
 let redis: Redis;
 
 beforeAll(async () => {
@@ -327,108 +328,7 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     expect(jobs.map((j) => j.data.object_id).sort()).toEqual([...created].sort());
     expect(await poll(service, id)).toEqual([]);
   });
-});
 
-describe('a server that ignores created[...] filters', () => {
-  let emulator: Emulator;
-  let client: StripeClient;
-  let service: TriggerService;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator({ honourCreatedFilter: false });
-    client = clientFor(emulator);
-    service = serviceFor(emulator);
-  });
-  afterAll(async () => {
-    await service.close();
-    await emulator.close();
-  });
-
-  it.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('still emits same-second objects and late arrivals once (%s)', async (order) => {
-    emulator.reset();
-    emulator.setSameSecondOrder(order);
-    const t = emulator.clock.now() - 3600;
-    emulator.clock.set(t);
-    await createCharges(client, 150, 4);
-    const id = nextId('nofilter');
-    await service.subscribe({ id, trigger: 'new_charge' });
-    await poll(service, id);
-    const same = await createCharges(client, 3, 1);
-    emulator.clock.set(t + 20);
-    const later = await createCharges(client, 3, 1);
-    emulator.clock.set(t + 5);
-    const late = await createCharges(client, 2, 1);
-    emulator.clock.set(t + 21);
-    const events = await poll(service, id);
-    expect(events.map((e) => e.object_id).sort()).toEqual([...same, ...later, ...late].sort());
-    expect(new Set(events.map((e) => e.object_id)).size).toBe(events.length);
-    expect(await poll(service, id)).toEqual([]);
-    // The sweep stopped at the floor itself: it did not walk to the oldest charges.
-    emulator.clearRequests();
-    await poll(service, id);
-    expect(emulator.requests.filter((r) => r.method === 'GET').length).toBeLessThanOrEqual(3);
-  });
-});
-
-describe('every trigger', () => {
-  let emulator: Emulator;
-  let service: TriggerService;
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    service = serviceFor(emulator);
-  });
-  afterAll(async () => {
-    await service.close();
-    await emulator.close();
-  });
-
-  it('new_payment_link (objects without created) emits each new link once', async () => {
-    const client = clientFor(emulator);
-    const product = (await client.request<{ id: string }>({ method: 'POST', path: '/v1/products', params: { name: 'Hat' } })).body.id;
-    const price = (await client.request<{ id: string }>({ method: 'POST', path: '/v1/prices', params: { product, unit_amount: 500, currency: 'usd' } })).body.id;
-    const link = async () =>
-      (await client.request<{ id: string; created?: number }>({ method: 'POST', path: '/v1/payment_links', params: { line_items: [{ price, quantity: 1 }] } })).body;
-    await link();
-    const id = nextId('links');
-    await service.subscribe({ id, trigger: 'new_payment_link' });
-    expect(await poll(service, id)).toEqual([]);
-    const created = [(await link()).id, (await link()).id, (await link()).id];
-    const events = await poll(service, id);
-    expect(events.map((e) => e.object_id)).toEqual(created);
-    expect(await poll(service, id)).toEqual([]);
-    const more = [(await link()).id];
-    expect((await poll(service, id)).map((e) => e.object_id)).toEqual(more);
-  });
-
-  it.each(listTriggers().map((t) => [t.key]))('%s polls its endpoint: a baseline, then an empty poll', async (key) => {
-    const id = nextId(`all-${key}`);
-    await service.subscribe({ id, trigger: key });
-    expect(await poll(service, id)).toEqual([]);
-    expect(await poll(service, id)).toEqual([]);
-    const info = (await service.status(id))!;
-    expect(info.state).toMatchObject({ baselined: true, status: 'active', last_error: null });
-  });
-});
-
-describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('review fixes with same-second order %s', (order) => {
-  let emulator: Emulator;
-  let client: StripeClient;
-  let service: TriggerService;
-  const keys = () => new TriggerKeys(redisServer.prefix);
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    client = clientFor(emulator);
-    service = serviceFor(emulator);
-  });
-  afterAll(async () => {
-    await service.close();
-    await emulator.close();
-  });
-  beforeEach(() => {
-    emulator.reset();
-    emulator.setSameSecondOrder(order);
-  });
 
   it('raising lookback_seconds on a live subscription emits nothing that existed before it (trimmed_below)', async () => {
     const t = emulator.clock.now() - 1000;
@@ -523,11 +423,92 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('review f
   });
 });
 
+describe('a server that ignores created[...] filters', () => {
+  let emulator: Emulator;
+  let client: StripeClient;
+  let service: TriggerService;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ honourCreatedFilter: false });
+    client = clientFor(emulator);
+    service = serviceFor(emulator);
+  });
+  afterAll(async () => {
+    await service.close();
+    await emulator.close();
+  });
+
+  it.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('still emits same-second objects and late arrivals once (%s)', async (order) => {
+    emulator.reset();
+    emulator.setSameSecondOrder(order);
+    const t = emulator.clock.now() - 3600;
+    emulator.clock.set(t);
+    await createCharges(client, 150, 4);
+    const id = nextId('nofilter');
+    await service.subscribe({ id, trigger: 'new_charge' });
+    await poll(service, id);
+    const same = await createCharges(client, 3, 1);
+    emulator.clock.set(t + 20);
+    const later = await createCharges(client, 3, 1);
+    emulator.clock.set(t + 5);
+    const late = await createCharges(client, 2, 1);
+    emulator.clock.set(t + 21);
+    const events = await poll(service, id);
+    expect(events.map((e) => e.object_id).sort()).toEqual([...same, ...later, ...late].sort());
+    expect(new Set(events.map((e) => e.object_id)).size).toBe(events.length);
+    expect(await poll(service, id)).toEqual([]);
+    // The sweep stopped at the floor itself: it did not walk to the oldest charges.
+    emulator.clearRequests();
+    await poll(service, id);
+    expect(emulator.requests.filter((r) => r.method === 'GET').length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('every trigger', () => {
+  let emulator: Emulator;
+  let service: TriggerService;
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    service = serviceFor(emulator);
+  });
+  afterAll(async () => {
+    await service.close();
+    await emulator.close();
+  });
+
+  it('new_payment_link (objects without created) emits each new link once', async () => {
+    const client = clientFor(emulator);
+    const product = (await client.request<{ id: string }>({ method: 'POST', path: '/v1/products', params: { name: 'Hat' } })).body.id;
+    const price = (await client.request<{ id: string }>({ method: 'POST', path: '/v1/prices', params: { product, unit_amount: 500, currency: 'usd' } })).body.id;
+    const link = async () =>
+      (await client.request<{ id: string; created?: number }>({ method: 'POST', path: '/v1/payment_links', params: { line_items: [{ price, quantity: 1 }] } })).body;
+    await link();
+    const id = nextId('links');
+    await service.subscribe({ id, trigger: 'new_payment_link' });
+    expect(await poll(service, id)).toEqual([]);
+    const created = [(await link()).id, (await link()).id, (await link()).id];
+    const events = await poll(service, id);
+    expect(events.map((e) => e.object_id)).toEqual(created);
+    expect(await poll(service, id)).toEqual([]);
+    const more = [(await link()).id];
+    expect((await poll(service, id)).map((e) => e.object_id)).toEqual(more);
+  });
+
+  it.each(listTriggers().map((t) => [t.key]))('%s polls its endpoint: a baseline, then an empty poll', async (key) => {
+    const id = nextId(`all-${key}`);
+    await service.subscribe({ id, trigger: key });
+    expect(await poll(service, id)).toEqual([]);
+    expect(await poll(service, id)).toEqual([]);
+    const info = (await service.status(id))!;
+    expect(info.state).toMatchObject({ baselined: true, status: 'active', last_error: null });
+  });
+});
+
+
 describe('review fixes', () => {
   let emulator: Emulator;
   let client: StripeClient;
   let service: TriggerService;
-  const keys = () => new TriggerKeys(redisServer.prefix);
   const run = (key: string, input: unknown): Promise<any> => runAction(key, input, { client });
 
   beforeAll(async () => {
@@ -731,7 +712,6 @@ describe('review fixes', () => {
 });
 
 describe('the commit script (seen ids + events counter + cursor, fenced)', () => {
-  const keys = () => new TriggerKeys(redisServer.prefix);
   const record = (id: string, options: Record<string, unknown> = {}) => ({ id, trigger: 'new_charge', options, connection_ref: 'x', every_ms: 600_000, created_at: '' });
 
   it('refuses a writer without the lock, at a stale version, or after unsubscribe; the watermark never goes down', async () => {
