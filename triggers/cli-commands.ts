@@ -15,7 +15,7 @@ import { commonOptionShape, getTrigger, hasTrigger, TRIGGERS } from './definitio
 import { DEFAULT_PREFIX, TriggerKeys } from './keys';
 import { TriggerService } from './service';
 import type { TriggerEvent } from './sink';
-import { createTriggerWorker } from './worker';
+import { createTriggerWorker, type EventDelivery } from './worker';
 
 export { TRIGGER_USAGE } from './usage';
 
@@ -88,13 +88,13 @@ function writeLine(value: unknown): Promise<void> {
 }
 
 /** POSTs one event as JSON; a non-2xx answer or network failure throws (the event job retries). */
-async function postEvent(url: string, event: TriggerEvent): Promise<void> {
+async function postEvent(url: string, event: TriggerEvent, delivery: EventDelivery): Promise<void> {
   const attempts = 3;
   for (let attempt = 1; ; attempt++) {
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `${event.subscription_id}.${event.object_id}` },
+        headers: { 'content-type': 'application/json', 'idempotency-key': delivery.id },
         body: JSON.stringify(event),
         redirect: 'manual',
         signal: AbortSignal.timeout(30_000),
@@ -293,7 +293,7 @@ export async function runTriggerCommand(command: string, rest: string[]): Promis
         lockTtlMs: integer(values['lock-ttl-ms'], 'lock-ttl-ms', 100, 3_600_000),
         jobLockMs: integer(values['job-lock-ms'], 'job-lock-ms', 1000, 3_600_000),
         logger,
-        onEvent: webhook ? (event) => postEvent(webhook, event) : (event) => writeLine(event),
+        onEvent: webhook ? (event, delivery) => postEvent(webhook, event, delivery) : (event) => writeLine(event),
       });
       const deadline = integer(values['shutdown-ms'], 'shutdown-ms', 0, 3_600_000) ?? 25_000;
       await new Promise<void>((resolve) => worker.closeOnSignals(deadline, resolve));

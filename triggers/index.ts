@@ -17,5 +17,5 @@ export type { CredentialResolver, ResolvedCredentials, PollOutcome, BackoffOptio
 export { TriggerService, scheduleOffsetMs } from './service';
 export type { SubscribeInput, SubscriptionInfo, TriggerServiceOptions, PollNowOptions } from './service';
 export { createTriggerWorker } from './worker';
-export type { TriggerWorker, TriggerWorkerOptions } from './worker';
+export type { EventDelivery, TriggerWorker, TriggerWorkerOptions } from './worker';
 export { EncryptedCredentialStore, deleteUnusedCredentials, parseEncryptionKey, connectionRef, EncryptionKeyError, ENCRYPTION_KEY_ENV } from './credentials';

@@ -11,6 +11,15 @@ import { PollRunner, maskedError, type BackoffOptions, type CredentialResolver, 
 import { TriggerService } from './service';
 import { QueueSink, type TriggerEvent } from './sink';
 
+/** About one delivery of an event. */
+export interface EventDelivery {
+  /**
+   * The event's job id, `<subscription>.<generation>.<object>`: the same for every redelivery of this
+   * event, different after the subscription is re-created. A consumer dedupes on it.
+   */
+  id: string;
+}
+
 export interface TriggerWorkerOptions {
   /** A Redis URL, ioredis options, or an ioredis instance (duplicated: the worker owns its connections). */
   connection: string | RedisOptions | Redis;
@@ -22,7 +31,7 @@ export interface TriggerWorkerOptions {
    * stay in the queue for the host's own consumer. By default one at a time across all workers, in
    * queue order (see `eventConcurrency`).
    */
-  onEvent?: (event: TriggerEvent) => Promise<void> | void;
+  onEvent?: (event: TriggerEvent, delivery: EventDelivery) => Promise<void> | void;
   /**
    * Events delivered at once. Default 1: the events queue's global concurrency is set to 1, so delivery
    * follows the queue's order (oldest first per subscription) even with several worker processes.
@@ -180,7 +189,7 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
       EVENT_QUEUE,
       async (job: Job<TriggerEvent>) => {
         try {
-          await onEvent(job.data);
+          await onEvent(job.data, { id: job.id! });
         } catch (error) {
           throw maskedError(error); // BullMQ stores the message and stack
         }
