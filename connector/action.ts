@@ -125,7 +125,7 @@ export async function sendAction(
     delete params[name];
     if (typeof value !== 'string' || !ID_CHARACTERS.test(value)) {
       throw new StripeInputValidationError(`Invalid input for ${action.key}`, [
-        { field: name, message: 'expected a Stripe object id (letters, digits and _ only)' },
+        { field: name, message: 'expected a Stripe object id (letters, digits, _ and - only)' },
       ]);
     }
     return encodeURIComponent(value);

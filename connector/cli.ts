@@ -8,7 +8,7 @@ import { renderManifest } from './manifest';
 import { parseActionInput, runParsed } from './action';
 import { getAction, listActions } from './registry';
 import { closeTransport } from './transport';
-import { TRIGGER_USAGE } from '../triggers/usage';
+import { TRIGGER_COMMANDS, TRIGGER_USAGE } from '../triggers/usage';
 import { inputError } from './cli-input';
 
 const USAGE = `Usage: stripe-connector <command>
@@ -66,6 +66,10 @@ function clientFromEnv(): StripeClient {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && TRIGGER_COMMANDS.has(command)) {
+    // Loaded only for these commands: BullMQ and ioredis add ~150 ms to every start.
+    return (await import('../triggers/cli-commands.js')).runTriggerCommand(command, rest);
+  }
   switch (command) {
     case 'manifest':
       parseArgs({ args: rest, options: {} });
@@ -92,14 +96,6 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
-    case 'triggers':
-    case 'subscribe':
-    case 'unsubscribe':
-    case 'subscriptions':
-    case 'poll':
-    case 'worker':
-      // Loaded only for these commands: BullMQ and ioredis add ~150 ms to every start.
-      return (await import('../triggers/cli-commands.js')).runTriggerCommand(command, rest);
     case 'help':
     case '--help':
     case '-h':

@@ -5,8 +5,11 @@ import { z } from 'zod';
  * expand, idempotency keys, list paging and search paging.
  */
 
-/** What any id must look like once its prefix is checked: it is put into a URL path. */
-export const ID_CHARACTERS = /^[A-Za-z0-9_]+$/;
+/**
+ * What any id must look like once its prefix is checked: it is put into a URL path. Coupon ids, which
+ * you choose, may hold a hyphen (Stripe's rule since API 2018-05-21); no character here can change a path.
+ */
+export const ID_CHARACTERS = /^[A-Za-z0-9_-]+$/;
 
 /** An id of one Stripe object type, e.g. `stripeId(['cus'], 'customer')` accepts `cus_NffrFeUfNV2Hib`. */
 export function stripeId(prefixes: readonly string[], noun: string) {

@@ -18,6 +18,7 @@ import { TriggerKeys, eventJobId } from '../triggers/keys';
 import { CursorConflictError, SubscriptionStore } from '../triggers/store';
 import { FAST_RETRIES, TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
 import { startTestRedis, type TestRedis } from './support/redis';
+import { createCharges } from './support/triggers';
 import type { SameSecondOrder } from '../emulator/types';
 
 jest.setTimeout(120_000);
@@ -45,20 +46,6 @@ function serviceFor(emulator: Emulator): TriggerService {
     clientOptions: { apiBase: emulator.url, ...FAST_RETRIES },
     rateLimits: { test: 10_000 },
   });
-}
-
-async function createCharges(client: StripeClient, n: number, concurrency = 16): Promise<string[]> {
-  const ids: string[] = new Array(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, n) }, async () => {
-      for (let i = next++; i < n; i = next++) {
-        const { body } = await client.request<{ id: string }>({ method: 'POST', path: '/v1/charges', params: { amount: 1000 + i, currency: 'usd', source: 'tok_visa' } });
-        ids[i] = body.id;
-      }
-    }),
-  );
-  return ids;
 }
 
 async function createCustomers(client: StripeClient, n: number): Promise<string[]> {
@@ -108,14 +95,14 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
   });
 
   it('takes a baseline on the first poll and emits nothing, then emits each new charge once, oldest first', async () => {
-    await createCharges(client, 5, 1);
+    await createCharges(client, 5);
     const id = nextId('base');
     await service.subscribe({ id, trigger: 'new_charge' });
     expect(await poll(service, id)).toEqual([]);
     const state = (await service.status(id))!.state;
     expect(state.baselined).toBe(true);
     expect(state.cursor_id).toMatch(/^ch_/);
-    const created = await createCharges(client, 7, 1);
+    const created = await createCharges(client, 7);
     const events = await poll(service, id);
     expectExactlyOnce(events, created);
     // Inside one second the order is the list's (reversed): creation order when Stripe lists newest first.
@@ -131,7 +118,7 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     const existing: string[] = [];
     for (let i = 0; i < 6; i++) {
       emulator.clock.set(t + i);
-      existing.push(...(await createCharges(client, 1, 1)));
+      existing.push(...(await createCharges(client, 1)));
     }
     const id = nextId('backfill');
     await service.subscribe({ id, trigger: 'new_charge', options: { backfill: 3 } });
@@ -145,14 +132,14 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     // oldest_first those would be found by the look-back sweep instead of a forward page).
     const t = emulator.clock.now() - 100;
     emulator.clock.set(t);
-    await createCharges(client, 3, 1);
+    await createCharges(client, 3);
     const id = nextId('bulk');
     await service.subscribe({ id, trigger: 'new_charge' });
     await poll(service, id);
     const created: string[] = [];
     for (let second = 1; second <= 5; second++) {
       emulator.clock.set(t + second);
-      created.push(...(await createCharges(client, 500)));
+      created.push(...(await createCharges(client, 500, { concurrency: 16 })));
     }
     emulator.clearRequests();
     const events = await poll(service, id);
@@ -171,12 +158,12 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
   it('continues a capped walk in the next run, in order', async () => {
     const t = emulator.clock.now() - 100;
     emulator.clock.set(t);
-    await createCharges(client, 1, 1);
+    await createCharges(client, 1);
     const id = nextId('capped');
     await service.subscribe({ id, trigger: 'new_charge', options: { max_pages: 2 } });
     await poll(service, id);
     emulator.clock.set(t + 1);
-    const created = await createCharges(client, 450);
+    const created = await createCharges(client, 450, { concurrency: 16 });
     const first = await service.pollNow(id);
     expect(first.outcome).toMatchObject({ status: 'polled', result: { complete: false, emitted: 200 } });
     const rest = await poll(service, id);
@@ -186,16 +173,16 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
   it('emits objects created in the cursor\'s own second once', async () => {
     const t = emulator.clock.now();
     emulator.clock.set(t);
-    await createCharges(client, 4, 1);
+    await createCharges(client, 4);
     const id = nextId('samesec');
     await service.subscribe({ id, trigger: 'new_charge' });
     expect(await poll(service, id)).toEqual([]);
-    const a = await createCharges(client, 5, 1);
+    const a = await createCharges(client, 5);
     const first = await poll(service, id);
     expectExactlyOnce(first, a);
-    const b = await createCharges(client, 3, 1);
+    const b = await createCharges(client, 3);
     emulator.clock.advance(1);
-    const c = await createCharges(client, 2, 1);
+    const c = await createCharges(client, 2);
     const second = await poll(service, id);
     expectExactlyOnce(second, [...b, ...c]);
     expect(await poll(service, id)).toEqual([]);
@@ -204,17 +191,17 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
   it('emits a late arrival (older created, inside the look-back) once', async () => {
     const t = emulator.clock.now();
     emulator.clock.set(t);
-    await createCharges(client, 2, 1);
+    await createCharges(client, 2);
     const id = nextId('late');
     await service.subscribe({ id, trigger: 'new_charge', options: { lookback_seconds: 60 } });
     await poll(service, id);
     emulator.clock.set(t + 30);
-    const onTime = await createCharges(client, 3, 1);
+    const onTime = await createCharges(client, 3);
     expectExactlyOnce(await poll(service, id), onTime);
     emulator.clock.set(t + 10);
-    const late = await createCharges(client, 2, 1);
+    const late = await createCharges(client, 2);
     emulator.clock.set(t + 31);
-    const after = await createCharges(client, 1, 1);
+    const after = await createCharges(client, 1);
     const events = await poll(service, id);
     expect(events.map((e) => e.object_id).sort()).toEqual([...late, ...after].sort());
     expect(await poll(service, id)).toEqual([]);
@@ -240,7 +227,7 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
   });
 
   it('new_refund emits each new refund once, oldest first (and the charge filter narrows it)', async () => {
-    const charges = await createCharges(client, 3, 1);
+    const charges = await createCharges(client, 3);
     const id = nextId('refunds');
     const one = nextId('refunds-one');
     await service.subscribe({ id, trigger: 'new_refund' });
@@ -286,7 +273,7 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     const id = nextId('failed');
     await service.subscribe({ id, trigger: 'payment_failed' });
     await poll(service, id);
-    await createCharges(client, 2, 1);
+    await createCharges(client, 2);
     await client.request({ method: 'POST', path: '/v1/charges', params: { amount: 500, currency: 'usd', source: 'tok_chargeDeclined' } }).catch(() => undefined);
     const events = await poll(service, id);
     expect(events).toHaveLength(1);
@@ -297,7 +284,7 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     const id = nextId('status');
     await service.subscribe({ id, trigger: 'new_charge', options: { status: 'failed' } });
     await poll(service, id);
-    await createCharges(client, 2, 1);
+    await createCharges(client, 2);
     await client.request({ method: 'POST', path: '/v1/charges', params: { amount: 500, currency: 'usd', source: 'tok_chargeDeclined' } }).catch(() => undefined);
     const failed = emulator.objects('charge').filter((c) => c.status === 'failed').map((c) => c.id);
     expect(failed).toHaveLength(1);
@@ -308,7 +295,7 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     const id = nextId('crash');
     await service.subscribe({ id, trigger: 'new_charge' });
     await poll(service, id);
-    const created = await createCharges(client, 150, 4);
+    const created = await createCharges(client, 150, { concurrency: 4 });
     // First attempt: the events reach the queue, then the process "dies" before recording them.
     let calls = 0;
     await expect(
@@ -333,22 +320,22 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
   it('raising lookback_seconds on a live subscription emits nothing that existed before it (trimmed_below)', async () => {
     const t = emulator.clock.now() - 1000;
     emulator.clock.set(t - 500);
-    await createCharges(client, 1, 1);
+    await createCharges(client, 1);
     emulator.clock.set(t);
-    await createCharges(client, 1, 1);
+    await createCharges(client, 1);
     const id = nextId('raise');
     await service.subscribe({ id, trigger: 'new_charge', options: { lookback_seconds: 60 } });
     expect(await poll(service, id)).toEqual([]);
     emulator.clock.set(t + 100);
-    const c = await createCharges(client, 1, 1);
+    const c = await createCharges(client, 1);
     expectExactlyOnce(await poll(service, id), c);
     await service.subscribe({ id, trigger: 'new_charge', options: { lookback_seconds: 3600 } });
     expect(await poll(service, id)).toEqual([]);
     expect((await service.status(id))!.state.trimmed_below).toBe(t + 40);
     emulator.clock.set(t + 70);
-    const late = await createCharges(client, 1, 1);
+    const late = await createCharges(client, 1);
     emulator.clock.set(t + 101);
-    const d = await createCharges(client, 1, 1);
+    const d = await createCharges(client, 1);
     expectExactlyOnce(await poll(service, id), [...late, ...d]);
     expect(await poll(service, id)).toEqual([]);
   });
@@ -395,12 +382,12 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
   it('a commit refused between enqueueing a page and moving the cursor records nothing of it (one script); the re-run queues nothing twice', async () => {
     const t = emulator.clock.now() - 100;
     emulator.clock.set(t);
-    await createCharges(client, 2, 1);
+    await createCharges(client, 2);
     const id = nextId('atomic');
     await service.subscribe({ id, trigger: 'new_charge' });
     await poll(service, id);
     emulator.clock.set(t + 1);
-    const created = await createCharges(client, 150, 4);
+    const created = await createCharges(client, 150, { concurrency: 4 });
     let batches = 0;
     await expect(
       service.pollNow(id, {
@@ -443,15 +430,15 @@ describe('a server that ignores created[...] filters', () => {
     emulator.setSameSecondOrder(order);
     const t = emulator.clock.now() - 3600;
     emulator.clock.set(t);
-    await createCharges(client, 150, 4);
+    await createCharges(client, 150, { concurrency: 4 });
     const id = nextId('nofilter');
     await service.subscribe({ id, trigger: 'new_charge' });
     await poll(service, id);
-    const same = await createCharges(client, 3, 1);
+    const same = await createCharges(client, 3);
     emulator.clock.set(t + 20);
-    const later = await createCharges(client, 3, 1);
+    const later = await createCharges(client, 3);
     emulator.clock.set(t + 5);
-    const late = await createCharges(client, 2, 1);
+    const late = await createCharges(client, 2);
     emulator.clock.set(t + 21);
     const events = await poll(service, id);
     expect(events.map((e) => e.object_id).sort()).toEqual([...same, ...later, ...late].sort());
@@ -560,7 +547,7 @@ describe('review fixes', () => {
     const id = nextId('resub');
     await service.subscribe({ id, trigger: 'new_charge' });
     await poll(service, id);
-    const [charge] = await createCharges(client, 1, 1);
+    const [charge] = await createCharges(client, 1);
     expectExactlyOnce(await poll(service, id), [charge!]);
     const before = (await service.status(id))!.state;
     await service.subscribe({ id, trigger: 'new_charge', options: { status: 'succeeded', backfill: 1 } });
@@ -576,12 +563,12 @@ describe('review fixes', () => {
   it('two pollers overlapping after a lock expiry: the old one is fenced off, every object is queued and counted once', async () => {
     const t = emulator.clock.now() - 100;
     emulator.clock.set(t);
-    await createCharges(client, 1, 1);
+    await createCharges(client, 1);
     const id = nextId('overlap');
     await service.subscribe({ id, trigger: 'new_charge' });
     await poll(service, id);
     emulator.clock.set(t + 1);
-    const created = await createCharges(client, 5, 1);
+    const created = await createCharges(client, 5);
     const store = new SubscriptionStore(redis, keys());
     const heldA = (await new PollLock(redis, keys(), { ttlMs: 60_000 }).acquire(id))!;
     const queue = new QueueSink(service.eventQueue);
@@ -608,7 +595,7 @@ describe('review fixes', () => {
     const id = nextId('unsub-during');
     await service.subscribe({ id, trigger: 'new_charge' });
     await poll(service, id);
-    await createCharges(client, 3, 1);
+    await createCharges(client, 3);
     const { outcome } = await service.pollNow(id, {
       onEvents: async () => {
         await service.unsubscribe(id);
@@ -621,9 +608,9 @@ describe('review fixes', () => {
   it('backfill with a rare post-filter stops searching at max_pages', async () => {
     const t = emulator.clock.now() - 2000;
     emulator.clock.set(t);
-    await createCharges(client, 250);
+    await createCharges(client, 250, { concurrency: 16 });
     emulator.clock.set(t + 1000);
-    await createCharges(client, 1, 1);
+    await createCharges(client, 1);
     const id = nextId('rare');
     await service.subscribe({ id, trigger: 'new_charge', options: { status: 'failed', backfill: 3, max_pages: 1 } });
     emulator.clearRequests();
@@ -669,7 +656,7 @@ describe('review fixes', () => {
     await run('create_payment_intent', { amount: 1200, currency: 'usd', payment_method: 'pm_card_chargeDeclined', confirm: true }).catch(() => undefined);
     const disputed = await client.request<{ id: string }>({ method: 'POST', path: '/v1/charges', params: { amount: 4000, currency: 'usd', source: 'tok_createDispute' } });
     expect(disputed.body.id).toMatch(/^ch_/);
-    const [refunded] = await createCharges(client, 1, 1);
+    const [refunded] = await createCharges(client, 1);
     await run('create_refund', { charge: refunded, amount: 100 });
     await run('create_payout', { amount: 500, currency: 'usd' });
     // Billing: an invoice paid, one whose payment fails, a subscription updated, one canceled (status=all lists it).

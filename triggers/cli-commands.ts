@@ -19,7 +19,6 @@ import { createTriggerWorker, type EventDelivery } from './worker';
 
 export { TRIGGER_USAGE } from './usage';
 
-export const TRIGGER_COMMANDS = new Set(['triggers', 'subscribe', 'unsubscribe', 'subscriptions', 'poll', 'worker']);
 
 /** Options every trigger has (each with its own flag), as opposed to a trigger's filters. */
 const COMMON_OPTIONS = new Set(Object.keys(commonOptionShape));

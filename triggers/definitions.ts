@@ -75,13 +75,13 @@ export interface TriggerDefinition {
   options: z.ZodObject;
   /** Option names sent to Stripe as list filters (the rest are ours). */
   listFilters: readonly string[];
+  /** List params the trigger always sends (new_subscription lists every status: status=all). */
+  fixedParams?: Readonly<Record<string, string>>;
   /** A filter Stripe's list cannot apply, checked on each listed object. */
   postFilter?: (object: Record<string, any>, options: Record<string, any>) => boolean;
   sample: Record<string, unknown>;
 }
 
-export type TriggerOptions = z.output<typeof baseOptions> & Record<string, unknown>;
-const baseOptions = z.object(commonOptionShape);
 
 function listTrigger(def: Omit<TriggerDefinition, 'kind' | 'options'> & { filters?: Record<string, z.ZodType> }): TriggerDefinition {
   const { filters = {}, ...rest } = def;
@@ -260,6 +260,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       price: id(['price', 'plan'], 'price').optional().describe('Only subscriptions with this price.'),
     },
     listFilters: ['customer', 'price'],
+    fixedParams: { status: 'all' },
     sample: SAMPLE_SUBSCRIPTION,
   }),
   listTrigger({
@@ -383,9 +384,8 @@ export function hasTrigger(key: string): boolean {
 
 /** The Stripe list params a subscription's options turn into (filters only; paging is the poller's). */
 export function listParams(trigger: TriggerDefinition, options: Record<string, any>): Record<string, unknown> {
-  const params: Record<string, unknown> = {};
+  const params: Record<string, unknown> = { ...trigger.fixedParams };
   for (const name of trigger.listFilters) if (options[name] !== undefined) params[name] = options[name];
-  if (trigger.key === 'new_subscription') params.status = 'all';
   if (trigger.kind === 'events') {
     const types = (options.types as string[] | undefined) ?? trigger.eventTypes;
     if (types && types.length > 0) params.types = [...types];

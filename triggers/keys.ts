@@ -18,7 +18,7 @@ export const POLL_QUEUE = 'trigger-polls';
 export const EVENT_QUEUE = 'trigger-events';
 
 /** Host-chosen subscription ids: safe in Redis keys and BullMQ job ids (no `:`, not all digits). */
-export const SUBSCRIPTION_ID_PATTERN = /^(?![0-9]+$)[A-Za-z0-9_-]{1,128}$/;
+const SUBSCRIPTION_ID_PATTERN = /^(?![0-9]+$)[A-Za-z0-9_-]{1,128}$/;
 
 export function assertSubscriptionId(id: string): void {
   if (!SUBSCRIPTION_ID_PATTERN.test(id)) {

@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { TriggerKeys } from './keys';
+import { LuaScript } from './lua';
 
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+const RENEW = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`);
+const RELEASE = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`);
 
 export interface PollLockOptions {
   /** Lock expiry; renewed every third of it. Default 30 000 ms. */
@@ -37,7 +38,7 @@ export class HeldLock {
 
   private async renew(): Promise<void> {
     try {
-      const ok = Number(await this.redis.eval(RENEW, 1, this.key, this.token, String(this.ttlMs)));
+      const ok = Number(await RENEW.run(this.redis, 1, this.key, this.token, String(this.ttlMs)));
       if (ok !== 1) {
         this.#lost = true;
         this.stopRenewing();
@@ -54,7 +55,7 @@ export class HeldLock {
 
   async release(): Promise<void> {
     this.stopRenewing();
-    await this.redis.eval(RELEASE, 1, this.key, this.token);
+    await RELEASE.run(this.redis, 1, this.key, this.token);
   }
 }
 

@@ -44,7 +44,7 @@ const PAGE_SIZE = 100;
  * count as seen. The cursor and the 100 behind it are among the most recently recorded ids; 1,000
  * leaves room for ids recorded out of list order.
  */
-export const UNTIMED_SEEN_KEEP = 1_000;
+const UNTIMED_SEEN_KEEP = 1_000;
 
 type StripeObject = { id: string; created?: number; livemode?: boolean } & Record<string, unknown>;
 

@@ -13,13 +13,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { ConnectionConfig } from '../connector/connection';
 import type { TriggerKeys } from './keys';
+import { LuaScript } from './lua';
 
 /** Stripe's documented limits: about 25 requests/s in test mode, 100 in live mode. */
 export const DEFAULT_RATE_LIMITS = { test: 25, live: 100 } as const;
 
 // KEYS[1] bucket; ARGV: rate per second, capacity. Returns 0 when a token was taken, else ms to wait.
 // `until` (server ms) is set by PENALIZE: no token before it.
-const TAKE = `
+const TAKE = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rate = tonumber(ARGV[1])
@@ -38,11 +39,11 @@ local ttl = math.ceil(cap * 1000 / rate) + 1000
 if blocked > now then ttl = ttl + blocked - now end
 redis.call('PEXPIRE', KEYS[1], ttl)
 return wait
-`;
+`);
 
 // KEYS[1] bucket; ARGV[1] ms from now. No token before then (a later push wins); the bucket restarts empty.
 // Returns the ms until the bucket opens.
-const PENALIZE = `
+const PENALIZE = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local untilMs = now + tonumber(ARGV[1])
@@ -51,7 +52,7 @@ if old > untilMs then untilMs = old end
 redis.call('HSET', KEYS[1], 'until', tostring(untilMs), 'tokens', '0', 'ts', tostring(untilMs))
 redis.call('PEXPIRE', KEYS[1], untilMs - now + 60000)
 return untilMs - now
-`;
+`);
 
 export interface RateLimiterOptions {
   /** Requests per second per account. Default 25 in test mode, 100 in live mode (Stripe's limits). */
@@ -108,7 +109,7 @@ export class AccountRateLimiter {
   async acquire(account: string, mode: 'test' | 'live', options: { maxWaitMs?: number } = {}): Promise<void> {
     const rate = this.limits[mode];
     for (;;) {
-      const wait = Number(await this.redis.eval(TAKE, 1, this.keys.rate(account), String(rate), String(this.burst)));
+      const wait = Number(await TAKE.run(this.redis, 1, this.keys.rate(account), String(rate), String(this.burst)));
       if (wait <= 0) return;
       if (options.maxWaitMs !== undefined && wait > options.maxWaitMs) throw new RateLimitDeferredError(wait);
       await sleep(wait);
@@ -117,6 +118,6 @@ export class AccountRateLimiter {
 
   /** No token for this account, on any worker, for the next `ms` (a 429's Retry-After). Returns the ms until it opens. */
   async penalize(account: string, ms: number): Promise<number> {
-    return Number(await this.redis.eval(PENALIZE, 1, this.keys.rate(account), String(Math.max(0, Math.ceil(ms)))));
+    return Number(await PENALIZE.run(this.redis, 1, this.keys.rate(account), String(Math.max(0, Math.ceil(ms)))));
   }
 }

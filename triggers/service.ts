@@ -8,7 +8,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { StripeClientOptions } from '../connector/client';
 import type { Logger } from '../connector/logger';
-import { getTrigger } from './definitions';
+import { commonOptionShape, getTrigger } from './definitions';
 import { intervalMs } from './interval';
 import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys, assertSubscriptionId } from './keys';
 import { PollRunner, type BackoffOptions, type CredentialResolver, type PollOutcome } from './runner';
@@ -172,6 +172,5 @@ export class TriggerService {
 }
 
 function pickFilters(options: Record<string, unknown>): Record<string, unknown> {
-  const { every: _e, backfill: _b, lookback_seconds: _l, max_pages: _m, ...filters } = options;
-  return filters;
+  return Object.fromEntries(Object.entries(options).filter(([name]) => !(name in commonOptionShape)));
 }

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TriggerKeys } from './keys';
+import { LuaScript } from './lua';
 
 export interface SubscriptionRecord {
   id: string;
@@ -83,7 +84,7 @@ export interface Commit {
  * KEYS: state, lock, sub, seen. ARGV: token, version, generation, set cursor (0/1), cursor id,
  * watermark, baselined (0/1), trimmed_below, emitted, then (created or '', id) pairs.
  */
-const COMMIT = `
+const COMMIT = new LuaScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 if redis.call('EXISTS', KEYS[3]) == 0 then return -3 end
 if (redis.call('HGET', KEYS[1], 'generation') or '') ~= ARGV[3] then return -4 end
@@ -108,7 +109,7 @@ end
 if ARGV[7] == '1' then redis.call('HSET', KEYS[1], 'baselined', '1') end
 redis.call('HSET', KEYS[1], 'version', version + 1)
 return version + 1
-`;
+`);
 
 /**
  * Forgets seen ids nothing will walk again, fenced like COMMIT (a stale poller must not trim a new
@@ -117,7 +118,7 @@ return version + 1
  * Untimed: all but the newest ARGV[5] by insertion. KEYS: state, lock, sub, seen. ARGV: token,
  * generation, mode ('time'/'count'), floor, keep.
  */
-const TRIM = `
+const TRIM = new LuaScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 if redis.call('EXISTS', KEYS[3]) == 0 then return -3 end
 if (redis.call('HGET', KEYS[1], 'generation') or '') ~= ARGV[2] then return -4 end
@@ -129,7 +130,7 @@ else
   redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[5]))
 end
 return 0
-`;
+`);
 
 /**
  * (Re)writes a subscription. With `reset` (new trigger or filters) the poll state and seen record
@@ -138,7 +139,7 @@ return 0
  * generation's event job ids. KEYS: sub, subs, state, seen. ARGV: reset (0/1), new generation, id,
  * then the sub hash's field/value pairs.
  */
-const SAVE = `
+const SAVE = new LuaScript(`
 redis.call('DEL', KEYS[1])
 for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('SADD', KEYS[2], ARGV[3])
@@ -152,7 +153,7 @@ else
   redis.call('HSETNX', KEYS[3], 'status', 'new')
 end
 return 0
-`;
+`);
 
 export class CursorConflictError extends Error {
   constructor(readonly reason: 'lock_lost' | 'version_mismatch' | 'unsubscribed' | 'resubscribed') {
@@ -183,8 +184,8 @@ export class SubscriptionStore {
       every_ms: String(record.every_ms),
       created_at: record.created_at,
     };
-    await this.redis.eval(
-      SAVE,
+    await SAVE.run(
+      this.redis,
       4,
       this.keys.sub(record.id),
       this.keys.subs(),
@@ -248,8 +249,8 @@ export class SubscriptionStore {
     const seenArgs: string[] = [];
     for (const o of batch.seen ?? []) seenArgs.push(o.created === null ? '' : String(o.created), o.id);
     const result = Number(
-      await this.redis.eval(
-        COMMIT,
+      await COMMIT.run(
+        this.redis,
         4,
         this.keys.state(id),
         this.keys.lock(id),
@@ -280,12 +281,12 @@ export class SubscriptionStore {
 
   /** Timed: forgets ids below `floor` and raises `trimmed_below` to it. Fenced like commit. */
   async trimSeenBelow(id: string, fence: Fence, floor: number): Promise<void> {
-    throwConflict(Number(await this.redis.eval(TRIM, 4, this.keys.state(id), this.keys.lock(id), this.keys.sub(id), this.keys.seen(id), fence.token, fence.generation, 'time', String(floor), '0')));
+    throwConflict(Number(await TRIM.run(this.redis, 4, this.keys.state(id), this.keys.lock(id), this.keys.sub(id), this.keys.seen(id), fence.token, fence.generation, 'time', String(floor), '0')));
   }
 
   /** Untimed: keeps only the `keep` most recently recorded ids. Fenced like commit. */
   async trimSeenToCount(id: string, fence: Fence, keep: number): Promise<void> {
-    throwConflict(Number(await this.redis.eval(TRIM, 4, this.keys.state(id), this.keys.lock(id), this.keys.sub(id), this.keys.seen(id), fence.token, fence.generation, 'count', '0', String(keep))));
+    throwConflict(Number(await TRIM.run(this.redis, 4, this.keys.state(id), this.keys.lock(id), this.keys.sub(id), this.keys.seen(id), fence.token, fence.generation, 'count', '0', String(keep))));
   }
 
   async markPolled(id: string, at: Date): Promise<void> {
@@ -330,6 +331,6 @@ function throwConflict(result: number): void {
 }
 
 /** A subscription generation: short, random, safe in a BullMQ job id. */
-export function newGeneration(): string {
+function newGeneration(): string {
   return randomBytes(6).toString('hex');
 }

@@ -1,6 +1,9 @@
 /** The trigger commands' part of the CLI usage (kept apart so `run` does not load BullMQ). */
 import { DEFAULT_PREFIX } from './keys';
 
+/** The CLI commands that need BullMQ and Redis (cli.ts loads them only for these). */
+export const TRIGGER_COMMANDS: ReadonlySet<string> = new Set(['triggers', 'subscribe', 'unsubscribe', 'subscriptions', 'poll', 'worker']);
+
 export const TRIGGER_USAGE = `  triggers                                 list trigger keys and titles
   subscribe <trigger> --id <id> [--every 10m] [--filter k=v]... [--backfill N] [--lookback S]
                                            create or update a subscription (connection from env)

@@ -12,6 +12,7 @@ import { emitEvent } from '../events';
 import { applyUpdate, p, type Params, type ParamSpecs } from '../params';
 import type { RequestContext, ResourceDefinition } from '../resource';
 import type { StoredRecord } from '../store';
+import { findBalanceTransaction } from './balance_transactions';
 import { cardFromToken, networkOf, savedCard, type Decline } from './cards';
 import { openTestDispute } from './disputes';
 import { refundsOf } from './refunds';
@@ -153,27 +154,7 @@ export const charges: ResourceDefinition = {
       const data = refundsOf(ctx, charge.id);
       return { object: 'list', data, has_more: false, total_count: data.length, url: `/v1/charges/${charge.id}/refunds` };
     },
-    // Balance transactions are not stored objects yet: derive the charge's own from it.
-    balance_transaction: (_ctx, charge) =>
-      charge.balance_transaction
-        ? {
-            id: charge.balance_transaction,
-            object: 'balance_transaction',
-            amount: charge.amount_captured,
-            available_on: charge.created,
-            created: charge.created,
-            currency: charge.currency,
-            description: charge.description,
-            exchange_rate: null,
-            fee: 0,
-            fee_details: [],
-            net: charge.amount_captured,
-            reporting_category: 'charge',
-            source: charge.id,
-            status: 'available',
-            type: 'charge',
-          }
-        : null,
+    balance_transaction: (ctx, charge) => findBalanceTransaction(ctx, charge.balance_transaction),
   },
 };
 
