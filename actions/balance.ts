@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
 import { createdRange, currency, expand, openType, stripeId } from '../schemas/common';
+import { balanceObject } from '../schemas/objects/balance';
+import { balanceTransactionObject } from '../schemas/objects/balance_transaction';
 
 const group = 'balance';
 
@@ -9,6 +11,7 @@ export const retrieveBalance = defineAction({
   title: 'Retrieve balance',
   description: 'Retrieves the account balance: available and pending amounts per currency, in the smallest currency unit.',
   group,
+  output: balanceObject,
   method: 'GET',
   path: '/v1/balance',
   input: z.object({ expand }).strict(),
@@ -22,6 +25,7 @@ export const listBalanceTransactions = defineListAction({
     'Lists the movements of the account balance (charges, refunds, payouts, transfers, dispute withdrawals...), newest first. ' +
     'Each has amount, fee and net in the smallest currency unit (negative for money leaving) and the source object id. Returns { data, has_more }.',
   group,
+  item: balanceTransactionObject,
   path: '/v1/balance_transactions',
   filters: {
     type: openType('charge or payout')
@@ -45,6 +49,7 @@ export const retrieveBalanceTransaction = defineAction({
   title: 'Retrieve balance transaction',
   description: 'Retrieves one balance transaction by id (txn_..., as on a charge\'s or payout\'s balance_transaction). Returns it.',
   group,
+  output: balanceTransactionObject,
   method: 'GET',
   path: '/v1/balance_transactions/{balance_transaction_id}',
   input: z.object({ balance_transaction_id: stripeId(['txn'], 'balance transaction'), expand }).strict(),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
 import { expand, idempotencyKey } from '../schemas/common';
+import { billingMeterObject } from '../schemas/objects/billing_meter';
+import { billingMeterEventObject } from '../schemas/objects/billing_meter_event';
 
 const MAX_SIGNIFICANT_DIGITS = 15;
 
@@ -13,6 +15,7 @@ export const createMeterEvent = defineAction({
     'Reports usage to a billing meter: event_name must be the event_name of an active meter, payload names the customer (stripe_customer_id) and the usage (value, a number written as text, e.g. "25"). ' +
     'identifier de-duplicates: Stripe refuses a second event with the same identifier within 24 hours, so pass your own unique id to make retries safe. Returns the meter event.',
   group,
+  output: billingMeterEventObject,
   method: 'POST',
   path: '/v1/billing/meter_events',
   input: z
@@ -49,6 +52,7 @@ export const listMeters = defineListAction({
   title: 'List billing meters',
   description: 'Lists billing meters (what usage-based prices measure), newest first, optionally only active or inactive ones. Returns { data, has_more }.',
   group,
+  item: billingMeterObject,
   path: '/v1/billing/meters',
   filters: {
     status: z.enum(['active', 'inactive']).optional().describe('Only active or only inactive meters.'),

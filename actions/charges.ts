@@ -14,6 +14,7 @@ import {
   stripeId,
 } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
+import { chargeObject } from '../schemas/objects/charge';
 
 const group = 'charges';
 // ACH and some other payment methods create charges with py_ ids.
@@ -28,6 +29,7 @@ export const createCharge = defineAction({
     'Charges a card: pass source (a token such as tok_visa, or a saved card id) and/or customer (charges their default source); at least one is required. ' +
     'Set capture to false to only authorize. For new integrations Stripe recommends payment intents. Returns the charge; a decline is a card_error with decline_code.',
   group,
+  output: chargeObject,
   method: 'POST',
   path: '/v1/charges',
   input: z
@@ -72,6 +74,7 @@ export const retrieveCharge = defineAction({
   title: 'Retrieve charge',
   description: 'Retrieves a charge by id. Returns the charge.',
   group,
+  output: chargeObject,
   method: 'GET',
   path: '/v1/charges/{charge_id}',
   input: z.object({ charge_id: chargeId, expand }).strict(),
@@ -82,6 +85,7 @@ export const updateCharge = defineAction({
   title: 'Update charge',
   description: 'Updates a charge\'s description, metadata, receipt email, shipping, fraud report or transfer group. Returns the charge.',
   group,
+  output: chargeObject,
   method: 'POST',
   path: '/v1/charges/{charge_id}',
   input: z
@@ -109,6 +113,7 @@ export const captureCharge = defineAction({
   description:
     'Captures an authorized charge (created with capture: false), in full or in part: an amount below the authorized one releases the rest. Returns the charge.',
   group,
+  output: chargeObject,
   method: 'POST',
   path: '/v1/charges/{charge_id}/capture',
   input: z
@@ -131,6 +136,7 @@ export const listCharges = defineListAction({
   title: 'List charges',
   description: 'Lists charges, newest first, optionally by customer, payment intent, transfer group or creation time. Returns { data, has_more }.',
   group,
+  item: chargeObject,
   path: '/v1/charges',
   filters: {
     customer: customerId.optional().describe('Only this customer\'s charges.'),
@@ -146,6 +152,7 @@ export const searchCharges = defineSearchAction({
   description:
     'Searches charges with Stripe\'s search language. Results can lag new charges by about a minute. Returns { data, has_more, next_page }.',
   group,
+  item: chargeObject,
   path: '/v1/charges/search',
   queryHelp:
     "Stripe search query over amount, currency, customer, status, refunded, disputed, created and metadata, e.g. status:'succeeded' AND amount>1000, metadata['order_id']:'6735'.",

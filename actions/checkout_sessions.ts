@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
 import { amountProblem } from '../schemas/currency';
 import { createdRange, currency, customerId, email, expand, idempotencyKey, metadata, paymentMethodType, stripeId } from '../schemas/common';
+import { checkoutSessionObject } from '../schemas/objects/checkout_session';
+import { itemObject } from '../schemas/objects/item';
 import { priceId, productId } from './prices';
 
 const group = 'checkout_sessions';
@@ -52,6 +54,7 @@ export const createCheckoutSession = defineAction({
     'line_items are required in payment and subscription modes and not allowed in setup mode. Give customer or customer_email, not both. ' +
     'success_url and cancel_url are for the hosted page (ui_mode hosted_page); ui_mode embedded_page takes return_url instead. Returns the session (status open, url, expires_at).',
   group,
+  output: checkoutSessionObject,
   method: 'POST',
   path: '/v1/checkout/sessions',
   input: z
@@ -135,6 +138,7 @@ export const retrieveCheckoutSession = defineAction({
   title: 'Retrieve checkout session',
   description: 'Retrieves a checkout session by id: status (open, complete, expired), payment_status, amounts, customer. expand ["line_items"] includes what was bought.',
   group,
+  output: checkoutSessionObject,
   method: 'GET',
   path: '/v1/checkout/sessions/{checkout_session_id}',
   input: z.object({ checkout_session_id: sessionId, expand }).strict(),
@@ -145,6 +149,7 @@ export const expireCheckoutSession = defineAction({
   title: 'Expire checkout session',
   description: 'Expires an open checkout session so the customer can no longer pay; Stripe refuses sessions that are complete or already expired. Returns the session (status expired).',
   group,
+  output: checkoutSessionObject,
   method: 'POST',
   path: '/v1/checkout/sessions/{checkout_session_id}/expire',
   input: z.object({ checkout_session_id: sessionId, expand }).strict(),
@@ -155,6 +160,7 @@ export const listCheckoutSessions = defineListAction({
   title: 'List checkout sessions',
   description: 'Lists checkout sessions, newest first, optionally by customer, payment intent, subscription, status or creation time. Returns { data, has_more }.',
   group,
+  item: checkoutSessionObject,
   path: '/v1/checkout/sessions',
   filters: {
     customer: customerId.optional().describe('Only this customer\'s sessions.'),
@@ -170,6 +176,7 @@ export const listCheckoutSessionLineItems = defineListAction({
   title: 'List checkout session line items',
   description: 'Lists what a checkout session sells: each line item with price, quantity and amounts, in the order given. Returns { data, has_more }.',
   group,
+  item: itemObject,
   path: '/v1/checkout/sessions/{checkout_session_id}/line_items',
   filters: { checkout_session_id: sessionId },
 });

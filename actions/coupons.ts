@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
 import { ID_CHARACTERS, createdRange, currency, expand, idempotencyKey, metadata, metadataUpdate } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
+import { deletedOf } from '../schemas/objects/define';
+import { couponObject } from '../schemas/objects/coupon';
 import { productId } from './prices';
 
 const group = 'coupons';
@@ -22,6 +24,7 @@ export const createCoupon = defineAction({
     'duration: once (default), forever, or repeating with duration_in_months (required for repeating and only for it). ' +
     'id is optional: your own code (letters, digits, - and _), otherwise Stripe generates one. Returns the coupon.',
   group,
+  output: couponObject,
   method: 'POST',
   path: '/v1/coupons',
   input: z
@@ -94,6 +97,7 @@ export const retrieveCoupon = defineAction({
   title: 'Retrieve coupon',
   description: 'Retrieves a coupon by id (valid says whether it can still be redeemed; times_redeemed counts uses). A deleted coupon comes back as { id, object, deleted: true }.',
   group,
+  output: couponObject,
   method: 'GET',
   path: '/v1/coupons/{coupon_id}',
   input: z.object({ coupon_id: couponId, expand }).strict(),
@@ -104,6 +108,7 @@ export const updateCoupon = defineAction({
   title: 'Update coupon',
   description: 'Changes a coupon\'s name or metadata; its discount and duration cannot change (create a new coupon). Returns the coupon.',
   group,
+  output: couponObject,
   method: 'POST',
   path: '/v1/coupons/{coupon_id}',
   input: z
@@ -122,6 +127,7 @@ export const deleteCoupon = defineAction({
   description:
     'Deletes a coupon: it can no longer be redeemed, but customers and subscriptions that already have it keep their discount. Returns { id, object, deleted: true }.',
   group,
+  output: deletedOf(couponObject),
   method: 'DELETE',
   path: '/v1/coupons/{coupon_id}',
   input: z.object({ coupon_id: couponId }).strict(),
@@ -132,6 +138,7 @@ export const listCoupons = defineListAction({
   title: 'List coupons',
   description: 'Lists coupons, newest first, optionally by creation time. Returns { data, has_more }.',
   group,
+  item: couponObject,
   path: '/v1/coupons',
   filters: { created: createdRange },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
 import { amount, createdRange, customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { invoiceId } from './invoice_items';
+import { creditNoteObject } from '../schemas/objects/credit_note';
 
 const group = 'credit_notes';
 const creditNoteId = stripeId(['cn'], 'credit note');
@@ -36,6 +37,7 @@ export const createCreditNote = defineAction({
     'invoice it lowers the amount due; on a paid one it credits the customer\'s balance (credit_amount) or records an out_of_band_amount. ' +
     'It cannot exceed what is left to credit. Returns the credit note.',
   group,
+  output: creditNoteObject,
   method: 'POST',
   path: '/v1/credit_notes',
   input: z
@@ -64,6 +66,7 @@ export const retrieveCreditNote = defineAction({
   title: 'Retrieve credit note',
   description: 'Retrieves a credit note by id. Returns the credit note.',
   group,
+  output: creditNoteObject,
   method: 'GET',
   path: '/v1/credit_notes/{credit_note_id}',
   input: z.object({ credit_note_id: creditNoteId, expand }).strict(),
@@ -74,6 +77,7 @@ export const voidCreditNote = defineAction({
   title: 'Void credit note',
   description: 'Voids a credit note, reversing its effect on the invoice or the customer\'s balance. Cannot be undone. Returns the credit note (status void).',
   group,
+  output: creditNoteObject,
   method: 'POST',
   path: '/v1/credit_notes/{credit_note_id}/void',
   input: z.object({ credit_note_id: creditNoteId, expand }).strict(),
@@ -84,6 +88,7 @@ export const listCreditNotes = defineListAction({
   title: 'List credit notes',
   description: 'Lists credit notes, newest first, optionally by customer, invoice or creation time. Returns { data, has_more }.',
   group,
+  item: creditNoteObject,
   path: '/v1/credit_notes',
   filters: {
     customer: customerId.optional().describe('Only this customer\'s credit notes.'),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
 import { customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { cardObject } from '../schemas/objects/card';
+import { deletedOf } from '../schemas/objects/define';
 
 const group = 'customer_sources';
 const sourceId = stripeId(['card', 'ba', 'src'], 'saved card, bank account or source');
@@ -12,6 +14,7 @@ export const createCustomerSource = defineAction({
     'Saves a card or bank account on a customer from a token (tok_visa in test mode) or a source id. The first one saved becomes the ' +
     'customer\'s default_source; later ones do not (update_customer with default_source to change it). Returns the card or bank account.',
   group,
+  output: cardObject,
   method: 'POST',
   path: '/v1/customers/{customer_id}/sources',
   input: z
@@ -33,6 +36,7 @@ export const retrieveCustomerSource = defineAction({
   title: 'Retrieve customer source',
   description: 'Retrieves one of a customer\'s saved cards, bank accounts or sources. Returns it.',
   group,
+  output: cardObject,
   method: 'GET',
   path: '/v1/customers/{customer_id}/sources/{source_id}',
   input: z.object({ customer_id: customerId, source_id: sourceId, expand }).strict(),
@@ -45,6 +49,7 @@ export const deleteCustomerSource = defineAction({
     'Removes a saved card or bank account from a customer. If it was the default source, the most recently added remaining one becomes ' +
     'the default (none left: default_source becomes null). Returns { id, object, deleted: true }.',
   group,
+  output: deletedOf(cardObject),
   method: 'DELETE',
   path: '/v1/customers/{customer_id}/sources/{source_id}',
   // The answer is a deleted stub: nothing to expand.
@@ -56,6 +61,7 @@ export const listCustomerSources = defineListAction({
   title: 'List customer sources',
   description: 'Lists a customer\'s saved cards and bank accounts, newest first, optionally only one kind. Returns { data, has_more }.',
   group,
+  item: cardObject,
   path: '/v1/customers/{customer_id}/sources',
   filters: {
     customer_id: customerId,

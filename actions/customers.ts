@@ -15,6 +15,8 @@ import {
   shipping,
   stripeId,
 } from '../schemas/common';
+import { deletedOf, objectOrNull } from '../schemas/objects/define';
+import { customerObject } from '../schemas/objects/customer';
 
 const group = 'customers';
 /** Where Stripe can take a card or bank account from: a token, a source, or a saved card. */
@@ -62,6 +64,7 @@ export const createCustomer = defineAction({
   title: 'Create customer',
   description: 'Creates a customer. Every field is optional; pass source (e.g. tok_visa) to save a default card. Returns the customer.',
   group,
+  output: customerObject,
   method: 'POST',
   path: '/v1/customers',
   input: z
@@ -83,6 +86,7 @@ export const retrieveCustomer = defineAction({
   title: 'Retrieve customer',
   description: 'Retrieves a customer by id. A deleted customer comes back as { id, object, deleted: true }.',
   group,
+  output: customerObject,
   method: 'GET',
   path: '/v1/customers/{customer_id}',
   input: z.object({ customer_id: customerId, expand }).strict(),
@@ -93,6 +97,7 @@ export const updateCustomer = defineAction({
   title: 'Update customer',
   description: 'Updates the fields you pass and leaves the rest; null clears a field. Metadata merges. Returns the customer.',
   group,
+  output: customerObject,
   method: 'POST',
   path: '/v1/customers/{customer_id}',
   input: z
@@ -115,6 +120,7 @@ export const deleteCustomer = defineAction({
   title: 'Delete customer',
   description: 'Permanently deletes a customer and cancels their active subscriptions. Returns { id, object, deleted: true }.',
   group,
+  output: deletedOf(customerObject),
   method: 'DELETE',
   path: '/v1/customers/{customer_id}',
   // Stripe's DELETE takes no expand: the answer is a deleted stub.
@@ -126,6 +132,7 @@ export const listCustomers = defineListAction({
   title: 'List customers',
   description: 'Lists customers, newest first, optionally by exact email or creation time. Returns { data, has_more }.',
   group,
+  item: customerObject,
   path: '/v1/customers',
   filters: {
     email: z.string().max(512).optional().describe('Only customers with exactly this email (case-sensitive).'),
@@ -140,6 +147,7 @@ export const searchCustomers = defineSearchAction({
   description:
     'Searches customers with Stripe\'s search language. Results can lag new writes by about a minute. Returns { data, has_more, next_page }.',
   group,
+  item: customerObject,
   path: '/v1/customers/search',
   queryHelp:
     "Stripe search query over email, name, phone, created and metadata, e.g. email:'jane@example.com', name~'jan', metadata['plan']:'pro' AND created>1700000000.",
@@ -152,6 +160,7 @@ export const findCustomer = defineAction({
     'Looks a customer up by id or by exact email (give exactly one). By email it returns the newest customer with exactly that address ' +
     '(case-sensitive). Returns the customer, or null when there is none: a deleted or unknown customer is null, not an error.',
   group,
+  output: objectOrNull(customerObject),
   method: 'GET',
   path: '/v1/customers',
   input: z

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
 import { createdRange, expand, metadataUpdate, stripeId } from '../schemas/common';
 import { chargeId } from './charges';
+import { disputeObject } from '../schemas/objects/dispute';
 
 const group = 'disputes';
 const disputeId = stripeId(['dp', 'du'], 'dispute');
@@ -39,6 +40,7 @@ export const retrieveDispute = defineAction({
   title: 'Retrieve dispute',
   description: 'Retrieves a dispute (chargeback) by id: status, reason, amount, charge, evidence and the evidence due date. Returns the dispute.',
   group,
+  output: disputeObject,
   method: 'GET',
   path: '/v1/disputes/{dispute_id}',
   input: z.object({ dispute_id: disputeId, expand }).strict(),
@@ -51,6 +53,7 @@ export const updateDispute = defineAction({
     'Adds evidence to a dispute and, unless submit is false, submits it to the bank (the dispute goes to under_review). ' +
     'With submit: false the evidence is only staged. A dispute under review or closed only takes metadata. Returns the dispute.',
   group,
+  output: disputeObject,
   method: 'POST',
   path: '/v1/disputes/{dispute_id}',
   input: z
@@ -75,6 +78,7 @@ export const closeDispute = defineAction({
     'Accepts the dispute: you will not fight it, it is marked lost and the disputed amount stays with the customer. Cannot be undone; ' +
     'only a dispute still awaiting a response can be closed. Returns the dispute.',
   group,
+  output: disputeObject,
   method: 'POST',
   path: '/v1/disputes/{dispute_id}/close',
   input: z.object({ dispute_id: disputeId, expand }).strict(),
@@ -85,6 +89,7 @@ export const listDisputes = defineListAction({
   title: 'List disputes',
   description: 'Lists disputes, newest first, optionally for one charge or payment intent, or by creation time. Returns { data, has_more }.',
   group,
+  item: disputeObject,
   path: '/v1/disputes',
   filters: {
     charge: chargeId.optional().describe('Only disputes of this charge.'),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineAction } from '../connector/action';
 import { createdRange, exclusiveCursors, expand, listPaging, stripeId } from '../schemas/common';
+import { listOf } from '../schemas/objects/define';
+import { eventObject } from '../schemas/objects/event';
 
 const group = 'events';
 const eventType = z
@@ -14,6 +16,7 @@ export const retrieveEvent = defineAction({
   title: 'Retrieve event',
   description: 'Retrieves an event (kept 30 days) by id: its type, and in data.object the object as it was, with data.previous_attributes on updates.',
   group,
+  output: eventObject,
   method: 'GET',
   path: '/v1/events/{event_id}',
   input: z.object({ event_id: stripeId(['evt'], 'event'), expand }).strict(),
@@ -26,6 +29,7 @@ export const listEvents = defineAction({
   description:
     'Lists events of the last 30 days, newest first. Filter by type (one type, or a pattern with *, e.g. "customer.subscription.*") or types (up to 20 exact types), not both; and by creation time. Returns { data, has_more }.',
   group,
+  output: listOf(eventObject),
   method: 'GET',
   path: '/v1/events',
   paging: 'list',

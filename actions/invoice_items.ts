@@ -12,6 +12,8 @@ import {
 } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { priceId, productId } from './prices';
+import { deletedOf } from '../schemas/objects/define';
+import { invoiceItemObject } from '../schemas/objects/invoiceitem';
 
 const group = 'invoice_items';
 
@@ -77,6 +79,7 @@ export const createInvoiceItem = defineAction({
     '(per unit, with currency), pricing ({ "price": "price_..." }) or price_data. With invoice it goes onto that draft invoice; without, it stays pending until ' +
     'an invoice includes it. Returns the invoice item.',
   group,
+  output: invoiceItemObject,
   method: 'POST',
   path: '/v1/invoiceitems',
   input: z
@@ -113,6 +116,7 @@ export const retrieveInvoiceItem = defineAction({
   title: 'Retrieve invoice item',
   description: 'Retrieves an invoice item by id. Returns the invoice item (invoice is null while it is pending).',
   group,
+  output: invoiceItemObject,
   method: 'GET',
   path: '/v1/invoiceitems/{invoice_item_id}',
   input: z.object({ invoice_item_id: invoiceItemId, expand }).strict(),
@@ -125,6 +129,7 @@ export const updateInvoiceItem = defineAction({
     'Changes a pending invoice item or one on a draft invoice (items on finalized invoices cannot change). Re-price it with at most one of ' +
     'amount, unit_amount_decimal, pricing or price_data; quantity alone keeps the unit price. Metadata merges. Returns the invoice item.',
   group,
+  output: invoiceItemObject,
   method: 'POST',
   path: '/v1/invoiceitems/{invoice_item_id}',
   input: z
@@ -150,6 +155,7 @@ export const deleteInvoiceItem = defineAction({
   title: 'Delete invoice item',
   description: 'Deletes a pending invoice item or one on a draft invoice (its line disappears). Returns { id, object, deleted: true }.',
   group,
+  output: deletedOf(invoiceItemObject),
   method: 'DELETE',
   path: '/v1/invoiceitems/{invoice_item_id}',
   input: z.object({ invoice_item_id: invoiceItemId }).strict(),
@@ -160,6 +166,7 @@ export const listInvoiceItems = defineListAction({
   title: 'List invoice items',
   description: 'Lists invoice items, newest first, optionally by customer, invoice, pending or creation time. Returns { data, has_more }.',
   group,
+  item: invoiceItemObject,
   path: '/v1/invoiceitems',
   filters: {
     customer: customerId.optional().describe('Only this customer\'s items.'),

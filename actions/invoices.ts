@@ -12,6 +12,9 @@ import {
   stripeId,
 } from '../schemas/common';
 import { invoiceId, period, priceData, pricing, quantity, signedAmount } from './invoice_items';
+import { deletedOf, objectOrNull } from '../schemas/objects/define';
+import { invoiceObject } from '../schemas/objects/invoice';
+import { lineItemObject } from '../schemas/objects/line_item';
 
 const group = 'invoices';
 
@@ -59,6 +62,7 @@ export const createInvoice = defineAction({
     'default is exclude); add lines with add_invoice_lines or create_invoice_item with invoice. send_invoice needs days_until_due or ' +
     'due_date, which only apply to send_invoice. Returns the invoice (status draft).',
   group,
+  output: invoiceObject,
   method: 'POST',
   path: '/v1/invoices',
   input: z
@@ -93,6 +97,7 @@ export const retrieveInvoice = defineAction({
   title: 'Retrieve invoice',
   description: 'Retrieves an invoice by id, with its first lines, totals and status. Returns the invoice.',
   group,
+  output: invoiceObject,
   method: 'GET',
   path: '/v1/invoices/{invoice_id}',
   input: z.object({ invoice_id: invoiceId, expand }).strict(),
@@ -105,6 +110,7 @@ export const updateInvoice = defineAction({
     'Updates an invoice. Drafts are fully editable; once finalized only description, footer, custom_fields, auto_advance and metadata ' +
     '(paid or void: metadata only). null clears a field; metadata merges. Returns the invoice.',
   group,
+  output: invoiceObject,
   method: 'POST',
   path: '/v1/invoices/{invoice_id}',
   input: z
@@ -133,6 +139,7 @@ export const deleteInvoice = defineAction({
   title: 'Delete invoice',
   description: 'Permanently deletes a draft invoice (finalized invoices can only be voided); its invoice items become pending again. Returns { id, object, deleted: true }.',
   group,
+  output: deletedOf(invoiceObject),
   method: 'DELETE',
   path: '/v1/invoices/{invoice_id}',
   input: z.object({ invoice_id: invoiceId }).strict(),
@@ -145,6 +152,7 @@ export const finalizeInvoice = defineAction({
     'Finalizes a draft: it becomes open, gets its number (customer prefix + sequence, e.g. ABC123-0001), due date and hosted payment page, ' +
     'and its lines are fixed. An invoice with nothing due is paid at once. Returns the invoice.',
   group,
+  output: invoiceObject,
   method: 'POST',
   path: '/v1/invoices/{invoice_id}/finalize',
   input: z.object({ invoice_id: invoiceId, auto_advance: autoAdvance.optional(), expand }).strict(),
@@ -158,6 +166,7 @@ export const payInvoice = defineAction({
     'or, with paid_out_of_band, records a payment made outside Stripe. A draft is finalized first. A decline is a card_error (402) and the ' +
     'invoice stays open. Returns the invoice (status paid).',
   group,
+  output: invoiceObject,
   method: 'POST',
   path: '/v1/invoices/{invoice_id}/pay',
   input: z
@@ -187,6 +196,7 @@ export const sendInvoice = defineAction({
   title: 'Send invoice',
   description: 'Emails the invoice to the customer now (test mode sends no email); a draft is finalized first, a void invoice cannot be sent. Returns the invoice.',
   group,
+  output: invoiceObject,
   method: 'POST',
   path: '/v1/invoices/{invoice_id}/send',
   input: z.object({ invoice_id: invoiceId, expand }).strict(),
@@ -197,6 +207,7 @@ export const voidInvoice = defineAction({
   title: 'Void invoice',
   description: 'Voids an open or uncollectible invoice: it is kept for the record but can no longer be paid. Cannot be undone. Returns the invoice.',
   group,
+  output: invoiceObject,
   method: 'POST',
   path: '/v1/invoices/{invoice_id}/void',
   input: z.object({ invoice_id: invoiceId, expand }).strict(),
@@ -207,6 +218,7 @@ export const markInvoiceUncollectible = defineAction({
   title: 'Mark invoice uncollectible',
   description: 'Marks an open invoice as uncollectible (bad debt); it can still be paid or voided later. Returns the invoice.',
   group,
+  output: invoiceObject,
   method: 'POST',
   path: '/v1/invoices/{invoice_id}/mark_uncollectible',
   input: z.object({ invoice_id: invoiceId, expand }).strict(),
@@ -219,6 +231,7 @@ export const attachPaymentToInvoice = defineAction({
     'Records a payment intent as a payment of the invoice (its payments list). Once the payment intent has succeeded for the amount ' +
     'remaining, the invoice is paid. Returns the invoice.',
   group,
+  output: invoiceObject,
   method: 'POST',
   path: '/v1/invoices/{invoice_id}/attach_payment',
   input: z
@@ -262,6 +275,7 @@ export const addInvoiceLines = defineAction({
     'Adds up to 50 lines to a draft invoice. Each line is exactly one of: invoice_item (move a pending item of the customer onto it), amount, ' +
     'price_data or pricing.price (a new item in the invoice\'s currency). All lines are added or none. Returns the invoice with new totals.',
   group,
+  output: invoiceObject,
   method: 'POST',
   path: '/v1/invoices/{invoice_id}/add_lines',
   input: z
@@ -282,6 +296,7 @@ export const findInvoice = defineAction({
     'Looks an invoice up by id or by its number (e.g. ABC123-0001; give exactly one). Returns the invoice, or null when there is none: ' +
     'an unknown id or number (or a deleted draft) is null, not an error. By number it uses search, which can lag a newly finalized invoice by about a minute.',
   group,
+  output: objectOrNull(invoiceObject),
   method: 'GET',
   path: '/v1/invoices/{invoice_id}',
   input: z
@@ -316,6 +331,7 @@ export const listInvoices = defineListAction({
   title: 'List invoices',
   description: 'Lists invoices, newest first, optionally by customer, subscription, status, collection method or creation time. Returns { data, has_more }.',
   group,
+  item: invoiceObject,
   path: '/v1/invoices',
   filters: {
     customer: customerId.optional().describe('Only this customer\'s invoices.'),
@@ -332,6 +348,7 @@ export const searchInvoices = defineSearchAction({
   description:
     'Searches invoices with Stripe\'s search language. Results can lag new writes by about a minute. Returns { data, has_more, next_page }.',
   group,
+  item: invoiceObject,
   path: '/v1/invoices/search',
   queryHelp:
     "Stripe search query over number, customer, status, subscription, total, currency, created, receipt_number and metadata, e.g. " +
@@ -343,6 +360,7 @@ export const listInvoiceLineItems = defineListAction({
   title: 'List invoice line items',
   description: 'Lists the lines of an invoice (the invoice itself shows only the first 10). Returns { data, has_more }.',
   group,
+  item: lineItemObject,
   path: '/v1/invoices/{invoice_id}/lines',
   filters: { invoice_id: invoiceId },
 });

@@ -19,6 +19,8 @@ import {
 } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { statementDescriptor } from './charges';
+import { paymentIntentObject } from '../schemas/objects/payment_intent';
+import { paymentIntentAmountDetailsLineItemObject } from '../schemas/objects/payment_intent_amount_details_line_item';
 
 const group = 'payment_intents';
 export const paymentIntentId = stripeId(['pi'], 'payment intent');
@@ -98,6 +100,7 @@ export const createPaymentIntent = defineAction({
     'Creates a payment intent for an amount and currency. With payment_method it is ready to confirm; with confirm: true it is confirmed at once ' +
     '(then payment_method is required) and a decline is a card_error. capture_method manual only authorizes. Returns the payment intent.',
   group,
+  output: paymentIntentObject,
   method: 'POST',
   path: '/v1/payment_intents',
   input: z
@@ -146,6 +149,7 @@ export const retrievePaymentIntent = defineAction({
   title: 'Retrieve payment intent',
   description: 'Retrieves a payment intent by id: its status, amounts received and capturable, latest charge and last payment error.',
   group,
+  output: paymentIntentObject,
   method: 'GET',
   path: '/v1/payment_intents/{payment_intent_id}',
   input: z.object({ payment_intent_id: paymentIntentId, expand }).strict(),
@@ -158,6 +162,7 @@ export const updatePaymentIntent = defineAction({
     'Updates the fields you pass. Amount, currency, payment method and capture method can only change before the payment succeeds or is authorized; ' +
     'null clears receipt_email, setup_future_usage, shipping and application_fee_amount. Metadata merges. Returns the payment intent.',
   group,
+  output: paymentIntentObject,
   method: 'POST',
   path: '/v1/payment_intents/{payment_intent_id}',
   input: z
@@ -181,6 +186,7 @@ export const confirmPaymentIntent = defineAction({
     'Confirms the payment: charges the payment method. payment_method is required unless the intent already has one. ' +
     'The intent becomes succeeded (or requires_capture with capture_method manual); a decline is a card_error and the intent goes back to requires_payment_method.',
   group,
+  output: paymentIntentObject,
   method: 'POST',
   path: '/v1/payment_intents/{payment_intent_id}/confirm',
   input: z
@@ -205,6 +211,7 @@ export const capturePaymentIntent = defineAction({
   description:
     'Captures an authorized payment intent (status requires_capture), in full or in part: a smaller amount_to_capture releases the rest. Returns the payment intent, now succeeded.',
   group,
+  output: paymentIntentObject,
   method: 'POST',
   path: '/v1/payment_intents/{payment_intent_id}/capture',
   input: z
@@ -228,6 +235,7 @@ export const cancelPaymentIntent = defineAction({
   description:
     'Cancels a payment intent that has not succeeded (an authorization is released). A succeeded or canceled intent cannot be canceled: refund it instead. Returns the payment intent.',
   group,
+  output: paymentIntentObject,
   method: 'POST',
   path: '/v1/payment_intents/{payment_intent_id}/cancel',
   input: z
@@ -244,6 +252,7 @@ export const listPaymentIntents = defineListAction({
   title: 'List payment intents',
   description: 'Lists payment intents, newest first, optionally by customer or creation time. Returns { data, has_more }.',
   group,
+  item: paymentIntentObject,
   path: '/v1/payment_intents',
   filters: {
     customer: customerId.optional().describe('Only this customer\'s payment intents.'),
@@ -257,6 +266,7 @@ export const searchPaymentIntents = defineSearchAction({
   description:
     'Searches payment intents with Stripe\'s search language. Results can lag new writes by about a minute. Returns { data, has_more, next_page }.',
   group,
+  item: paymentIntentObject,
   path: '/v1/payment_intents/search',
   queryHelp:
     "Stripe search query over amount, currency, customer, status, created and metadata, e.g. status:'succeeded' AND amount>1000, metadata['order_id']:'6735'.",
@@ -269,6 +279,7 @@ export const listPaymentIntentLineItems = defineListAction({
     'Lists the line items of a payment intent (product, quantity, unit cost, tax), as set by amount_details.line_items on ' +
     'create_payment_intent or update_payment_intent. Returns { data, has_more }.',
   group,
+  item: paymentIntentAmountDetailsLineItemObject,
   path: '/v1/payment_intents/{payment_intent_id}/amount_details_line_items',
   filters: { payment_intent_id: paymentIntentId },
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, sendAction } from '../connector/action';
 import { expand, idempotencyKey, metadata, optionalFields, stripeId } from '../schemas/common';
+import { paymentLinkObject } from '../schemas/objects/payment_link';
+import { itemObject } from '../schemas/objects/item';
 import { priceId } from './prices';
 
 const group = 'payment_links';
@@ -62,6 +64,7 @@ export const createPaymentLink = defineAction({
     'Creates a shareable checkout page (url https://buy.stripe.com/...) selling line_items: 1 to 20 of {price, quantity}. ' +
     'Each price must be active and all in one currency; recurring prices make it a subscription. Returns the payment link.',
   group,
+  output: paymentLinkObject,
   method: 'POST',
   path: '/v1/payment_links',
   input: z
@@ -109,6 +112,7 @@ export const retrievePaymentLink = defineAction({
   title: 'Retrieve payment link',
   description: 'Retrieves a payment link by id (plink_...); active tells whether its url still works. Expand ["line_items"] to include what it sells.',
   group,
+  output: paymentLinkObject,
   method: 'GET',
   path: '/v1/payment_links/{payment_link_id}',
   input: z.object({ payment_link_id: paymentLinkId, expand }).strict(),
@@ -120,6 +124,7 @@ export const updatePaymentLink = defineAction({
   description:
     'Updates a payment link\'s settings, or the quantities of its line items (by line item id, li_...; prices cannot be swapped: create a new link). active false deactivates it, true reactivates it. Returns the payment link.',
   group,
+  output: paymentLinkObject,
   method: 'POST',
   path: '/v1/payment_links/{payment_link_id}',
   input: z
@@ -153,6 +158,7 @@ export const deactivatePaymentLink = defineAction({
   description:
     'Deactivates a payment link (sets active to false): customers opening its url see inactive_message and cannot pay. Payment links cannot be deleted; update_payment_link with active true reactivates it. Returns the payment link.',
   group,
+  output: paymentLinkObject,
   method: 'POST',
   path: '/v1/payment_links/{payment_link_id}',
   input: z
@@ -171,6 +177,7 @@ export const listPaymentLinks = defineListAction({
   title: 'List payment links',
   description: 'Lists payment links, newest first, optionally only active or only deactivated ones. Returns { data, has_more }.',
   group,
+  item: paymentLinkObject,
   path: '/v1/payment_links',
   filters: { active: z.boolean().optional().describe('true: only active links; false: only deactivated ones.') },
 });
@@ -180,6 +187,7 @@ export const listPaymentLinkLineItems = defineListAction({
   title: 'List payment link line items',
   description: 'Lists what a payment link sells: items with their price object, quantity and amounts. Returns { data, has_more }.',
   group,
+  item: itemObject,
   path: '/v1/payment_links/{payment_link_id}/line_items',
   filters: { payment_link_id: paymentLinkId },
 });

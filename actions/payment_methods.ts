@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
 import { address, customerId, email, expand, idempotencyKey, metadata, paymentMethodId, paymentMethodType } from '../schemas/common';
+import { paymentMethodObject } from '../schemas/objects/payment_method';
 
 const group = 'payment_methods';
 
@@ -22,6 +23,7 @@ export const createPaymentMethod = defineAction({
     'Creates a card payment method from a token (card: { token: "tok_visa" } in test mode; in live mode tokens come from Stripe.js or Elements). ' +
     'It belongs to no customer until attach_payment_method. Returns the payment method.',
   group,
+  output: paymentMethodObject,
   method: 'POST',
   path: '/v1/payment_methods',
   input: z
@@ -51,6 +53,7 @@ export const attachPaymentMethod = defineAction({
   description:
     'Saves a payment method to a customer so it can be charged again (the card is checked: a declined card fails with a card_error). Returns the payment method.',
   group,
+  output: paymentMethodObject,
   method: 'POST',
   path: '/v1/payment_methods/{payment_method_id}/attach',
   input: z
@@ -68,6 +71,7 @@ export const detachPaymentMethod = defineAction({
   title: 'Detach payment method',
   description: 'Removes a payment method from its customer; it can no longer be used (customer becomes null). Returns the payment method.',
   group,
+  output: paymentMethodObject,
   method: 'POST',
   path: '/v1/payment_methods/{payment_method_id}/detach',
   input: z.object({ payment_method_id: paymentMethodId, expand }).strict(),
@@ -78,6 +82,7 @@ export const retrievePaymentMethod = defineAction({
   title: 'Retrieve payment method',
   description: 'Retrieves a payment method by id: type, card brand, last4, expiry, billing details and customer.',
   group,
+  output: paymentMethodObject,
   method: 'GET',
   path: '/v1/payment_methods/{payment_method_id}',
   input: z.object({ payment_method_id: paymentMethodId, expand }).strict(),
@@ -88,6 +93,7 @@ export const listCustomerPaymentMethods = defineListAction({
   title: 'List customer payment methods',
   description: 'Lists the payment methods saved to a customer, newest first, optionally of one type (e.g. card). Returns { data, has_more }.',
   group,
+  item: paymentMethodObject,
   path: '/v1/customers/{customer_id}/payment_methods',
   filters: {
     customer_id: customerId,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
 import { amount, createdRange, currency, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
+import { payoutObject } from '../schemas/objects/payout';
 
 const group = 'payouts';
 const payoutId = stripeId(['po'], 'payout');
@@ -13,6 +14,7 @@ export const createPayout = defineAction({
     'Sends money from the available balance to the account\'s bank account or debit card. The amount cannot exceed the available ' +
     'balance in that currency (Stripe answers balance_insufficient). Returns the payout (status pending until it arrives).',
   group,
+  output: payoutObject,
   method: 'POST',
   path: '/v1/payouts',
   input: z
@@ -44,6 +46,7 @@ export const retrievePayout = defineAction({
   title: 'Retrieve payout',
   description: 'Retrieves a payout by id. Returns the payout.',
   group,
+  output: payoutObject,
   method: 'GET',
   path: '/v1/payouts/{payout_id}',
   input: z.object({ payout_id: payoutId, expand }).strict(),
@@ -54,6 +57,7 @@ export const cancelPayout = defineAction({
   title: 'Cancel payout',
   description: 'Cancels a payout that is still pending; the money returns to the available balance. Returns the payout (status canceled).',
   group,
+  output: payoutObject,
   method: 'POST',
   path: '/v1/payouts/{payout_id}/cancel',
   input: z.object({ payout_id: payoutId, idempotency_key: idempotencyKey, expand }).strict(),
@@ -64,6 +68,7 @@ export const listPayouts = defineListAction({
   title: 'List payouts',
   description: 'Lists payouts, newest first, optionally by status, destination, arrival date or creation time. Returns { data, has_more }.',
   group,
+  item: payoutObject,
   path: '/v1/payouts',
   filters: {
     status: z.enum(['pending', 'paid', 'failed', 'canceled']).optional().describe('Only payouts with this status.'),

@@ -10,6 +10,7 @@ import {
   stripeId,
 } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
+import { priceObject } from '../schemas/objects/price';
 
 const group = 'prices';
 export const priceId = stripeId(['price'], 'price');
@@ -96,6 +97,7 @@ export const createPrice = defineAction({
     'Add recurring {interval, interval_count} for a subscription price; without it the price is one-time. ' +
     'Amounts and currency cannot be changed later (create a new price). Returns the price.',
   group,
+  output: priceObject,
   method: 'POST',
   path: '/v1/prices',
   input: z
@@ -162,6 +164,7 @@ export const retrievePrice = defineAction({
   title: 'Retrieve price',
   description: 'Retrieves a price by id (expand ["product"] to get its product too). Returns the price.',
   group,
+  output: priceObject,
   method: 'GET',
   path: '/v1/prices/{price_id}',
   input: z.object({ price_id: priceId, expand }).strict(),
@@ -174,6 +177,7 @@ export const updatePrice = defineAction({
     'Updates a price\'s active flag, nickname, lookup key, tax behavior or metadata. Amount, currency and recurrence cannot change: create a new price and archive this one (active false). ' +
     'The product\'s default price cannot be archived. Returns the price.',
   group,
+  output: priceObject,
   method: 'POST',
   path: '/v1/prices/{price_id}',
   input: z
@@ -195,6 +199,7 @@ export const listPrices = defineListAction({
   title: 'List prices',
   description: 'Lists prices, newest first, optionally by product, active, type, currency, recurrence, lookup keys or creation time. Returns { data, has_more }.',
   group,
+  item: priceObject,
   path: '/v1/prices',
   filters: {
     product: productId.optional().describe('Only this product\'s prices.'),
@@ -220,6 +225,7 @@ export const searchPrices = defineSearchAction({
   description:
     'Searches prices with Stripe\'s search language. Results can lag new writes by about a minute. Returns { data, has_more, next_page }.',
   group,
+  item: priceObject,
   path: '/v1/prices/search',
   queryHelp:
     "Stripe search query over active, currency, lookup_key, product, type, created and metadata, e.g. product:'prod_123' AND active:'true', type:'recurring', lookup_key:'pro_monthly'.",

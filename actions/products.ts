@@ -9,6 +9,8 @@ import {
   metadataUpdate,
   optionalFields,
 } from '../schemas/common';
+import { deletedOf } from '../schemas/objects/define';
+import { productObject } from '../schemas/objects/product';
 import { priceData, priceDataRules, priceId, productId, statementDescriptor } from './prices';
 
 const group = 'products';
@@ -39,6 +41,7 @@ export const createProduct = defineAction({
   description:
     'Creates a product. Only name is required. Pass default_price_data to create its first price at the same time (it becomes default_price). Returns the product.',
   group,
+  output: productObject,
   method: 'POST',
   path: '/v1/products',
   input: z
@@ -63,6 +66,7 @@ export const retrieveProduct = defineAction({
   title: 'Retrieve product',
   description: 'Retrieves a product by id. A deleted product comes back as { id, object, deleted: true }.',
   group,
+  output: productObject,
   method: 'GET',
   path: '/v1/products/{product_id}',
   input: z.object({ product_id: productId, expand }).strict(),
@@ -74,6 +78,7 @@ export const updateProduct = defineAction({
   description:
     'Updates the fields you pass; null clears a field. Set active to false to archive the product, default_price to one of its active prices (null unsets it). Metadata merges. Returns the product.',
   group,
+  output: productObject,
   method: 'POST',
   path: '/v1/products/{product_id}',
   input: z
@@ -98,6 +103,7 @@ export const deleteProduct = defineAction({
   description:
     'Deletes a product that has no prices. Stripe refuses to delete a product with prices (prices cannot be deleted): archive it with update_product active=false instead. Returns { id, object, deleted: true }.',
   group,
+  output: deletedOf(productObject),
   method: 'DELETE',
   path: '/v1/products/{product_id}',
   input: z.object({ product_id: productId }).strict(),
@@ -108,6 +114,7 @@ export const listProducts = defineListAction({
   title: 'List products',
   description: 'Lists products, newest first, optionally only active or archived ones, by ids, shippable, url or creation time. Returns { data, has_more }.',
   group,
+  item: productObject,
   path: '/v1/products',
   filters: {
     active: z.boolean().optional().describe('true: only active products; false: only archived ones.'),
@@ -124,6 +131,7 @@ export const searchProducts = defineSearchAction({
   description:
     'Searches products with Stripe\'s search language. Results can lag new writes by about a minute. Returns { data, has_more, next_page }.',
   group,
+  item: productObject,
   path: '/v1/products/search',
   queryHelp:
     "Stripe search query over active, name, description, shippable, url, created and metadata, e.g. active:'true' AND name~'shirt', metadata['sku']:'A-12'.",

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
 import { createdRange, currency, customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
+import { promotionCodeObject } from '../schemas/objects/promotion_code';
 import { couponId } from './coupons';
 
 const group = 'promotion_codes';
@@ -16,6 +17,7 @@ export const createPromotionCode = defineAction({
     '(the API version this connector pins takes the coupon there, not as a top-level coupon). code is optional (generated if left out) and must not match another active code, regardless of case. ' +
     'restrictions.minimum_amount and restrictions.minimum_amount_currency go together. Returns the promotion code.',
   group,
+  output: promotionCodeObject,
   method: 'POST',
   path: '/v1/promotion_codes',
   input: z
@@ -69,6 +71,7 @@ export const retrievePromotionCode = defineAction({
     'Retrieves a promotion code by id (promo_...); promotion.coupon is the coupon\'s id (expand ["promotion.coupon"] for the coupon itself). ' +
     'To find one by the text customers enter, use list_promotion_codes with code.',
   group,
+  output: promotionCodeObject,
   method: 'GET',
   path: '/v1/promotion_codes/{promotion_code_id}',
   input: z.object({ promotion_code_id: promotionCodeId, expand }).strict(),
@@ -79,6 +82,7 @@ export const listPromotionCodes = defineListAction({
   title: 'List promotion codes',
   description: 'Lists promotion codes, newest first, optionally by the code text, coupon, customer, active flag or creation time. Returns { data, has_more }.',
   group,
+  item: promotionCodeObject,
   path: '/v1/promotion_codes',
   filters: {
     code: z.string().min(1).max(500).optional().describe('Only codes with this text (case-insensitive), e.g. SUMMER25.'),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction } from '../connector/action';
 import { isApiPath } from '../connector/client';
 import { idempotencyKey } from '../schemas/common';
+import { customerObject } from '../schemas/objects/customer';
 
 const params = z.record(z.string().min(1), z.unknown());
 
@@ -14,6 +15,8 @@ export const rawApiRequest = defineAction({
     'path such as /v1/customers/cus_123 (or /v2/... with a JSON body), never a URL; query is for GET and DELETE, body for POST. ' +
     'Returns Stripe\'s JSON answer.',
   group: 'raw',
+  // Whatever the endpoint answers; the sample is GET /v1/customers/{id}.
+  output: { schema: z.looseObject({}).describe('Stripe\'s JSON answer, as it came.'), sample: customerObject.sample },
   method: 'ANY',
   path: '/v1/*, /v2/*',
   input: z

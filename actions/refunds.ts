@@ -3,6 +3,7 @@ import { defineAction, defineListAction, type ActionDefinition } from '../connec
 import { amount, createdRange, email, expand, idempotencyKey, metadata, metadataUpdate, stripeId } from '../schemas/common';
 import { chargeId } from './charges';
 import { paymentIntentId } from './payment_intents';
+import { refundObject } from '../schemas/objects/refund';
 
 const group = 'refunds';
 // Refunds of some payment methods have pyr_ ids.
@@ -15,6 +16,7 @@ export const createRefund = defineAction({
     'Refunds a payment: give exactly one of charge or payment_intent (its latest charge is refunded). Without amount, all that is left is refunded; ' +
     'with amount, part of it (several partial refunds may follow until nothing is left). Returns the refund; card refunds succeed at once.',
   group,
+  output: refundObject,
   method: 'POST',
   path: '/v1/refunds',
   input: z
@@ -46,6 +48,7 @@ export const retrieveRefund = defineAction({
   title: 'Retrieve refund',
   description: 'Retrieves a refund by id: amount, status, charge and payment intent.',
   group,
+  output: refundObject,
   method: 'GET',
   path: '/v1/refunds/{refund_id}',
   input: z.object({ refund_id: refundId, expand }).strict(),
@@ -56,6 +59,7 @@ export const updateRefund = defineAction({
   title: 'Update refund',
   description: 'Updates a refund\'s metadata (the only field that can change). Metadata merges. Returns the refund.',
   group,
+  output: refundObject,
   method: 'POST',
   path: '/v1/refunds/{refund_id}',
   input: z.object({ refund_id: refundId, metadata: metadataUpdate.optional(), expand }).strict(),
@@ -67,6 +71,7 @@ export const cancelRefund = defineAction({
   description:
     'Cancels a refund waiting for customer action (status requires_action, payment methods without native refunds). Other refunds, such as card refunds, cannot be canceled. Returns the refund.',
   group,
+  output: refundObject,
   method: 'POST',
   path: '/v1/refunds/{refund_id}/cancel',
   input: z.object({ refund_id: refundId, expand }).strict(),
@@ -77,6 +82,7 @@ export const listRefunds = defineListAction({
   title: 'List refunds',
   description: 'Lists refunds, newest first, optionally of one charge or payment intent, or by creation time. Returns { data, has_more }.',
   group,
+  item: refundObject,
   path: '/v1/refunds',
   filters: {
     charge: chargeId.optional().describe('Only refunds of this charge.'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction, type ActionDefinition } from '../connector/action';
 import { customerId, expand, idempotencyKey, metadata, paymentMethodId, stripeId } from '../schemas/common';
+import { setupIntentObject } from '../schemas/objects/setup_intent';
 
 const group = 'setup_intents';
 const setupIntentId = stripeId(['seti'], 'setup intent');
@@ -12,6 +13,7 @@ export const createSetupIntent = defineAction({
     'Creates a setup intent to save a payment method for later payments without charging it. With customer, confirming attaches the payment method to them; ' +
     'with confirm: true it is confirmed at once (then payment_method is required). Returns the setup intent.',
   group,
+  output: setupIntentObject,
   method: 'POST',
   path: '/v1/setup_intents',
   input: z
@@ -41,6 +43,7 @@ export const retrieveSetupIntent = defineAction({
   title: 'Retrieve setup intent',
   description: 'Retrieves a setup intent by id: status, payment method, customer and last setup error.',
   group,
+  output: setupIntentObject,
   method: 'GET',
   path: '/v1/setup_intents/{setup_intent_id}',
   input: z.object({ setup_intent_id: setupIntentId, expand }).strict(),
@@ -53,6 +56,7 @@ export const confirmSetupIntent = defineAction({
     'Confirms a setup intent: checks the payment method and, on success, attaches it to the intent\'s customer (status succeeded). ' +
     'payment_method is required unless the intent already has one; a declined card is a card_error.',
   group,
+  output: setupIntentObject,
   method: 'POST',
   path: '/v1/setup_intents/{setup_intent_id}/confirm',
   input: z
@@ -71,6 +75,7 @@ export const cancelSetupIntent = defineAction({
   title: 'Cancel setup intent',
   description: 'Cancels a setup intent that has not succeeded. Returns the setup intent (status canceled).',
   group,
+  output: setupIntentObject,
   method: 'POST',
   path: '/v1/setup_intents/{setup_intent_id}/cancel',
   input: z

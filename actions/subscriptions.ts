@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineAction, defineListAction, defineSearchAction } from '../connector/action';
 import { createdRange, customerId, expand, idempotencyKey, metadata, metadataUpdate, paymentMethodId, stripeId } from '../schemas/common';
 import { priceId } from './prices';
+import { subscriptionObject } from '../schemas/objects/subscription';
+import { subscriptionItemObject } from '../schemas/objects/subscription_item';
 
 const group = 'subscriptions';
 const subscriptionId = stripeId(['sub'], 'subscription');
@@ -66,6 +68,7 @@ export const createSubscription = defineAction({
     'Prorations follow Stripe\'s flexible billing mode, the default for new subscriptions since API 2025-09-30. ' +
     'Returns the subscription: status active, trialing with a trial, or incomplete until the first payment succeeds.',
   group,
+  output: subscriptionObject,
   method: 'POST',
   path: '/v1/subscriptions',
   input: z
@@ -112,6 +115,7 @@ export const retrieveSubscription = defineAction({
   title: 'Retrieve subscription',
   description: 'Retrieves a subscription by id, canceled ones included. Returns the subscription with its items (each with its current period).',
   group,
+  output: subscriptionObject,
   method: 'GET',
   path: '/v1/subscriptions/{subscription_id}',
   input: z.object({ subscription_id: subscriptionId, expand }).strict(),
@@ -136,6 +140,7 @@ export const updateSubscription = defineAction({
     'cancel_at_period_end, pause_collection (null resumes collection), trial_end ("now" ends the trial), payment method, metadata (merged). ' +
     'days_until_due not with collection_method charge_automatically. A canceled subscription only takes metadata and cancellation_details. Returns the subscription.',
   group,
+  output: subscriptionObject,
   method: 'POST',
   path: '/v1/subscriptions/{subscription_id}',
   input: z
@@ -189,6 +194,7 @@ export const cancelSubscription = defineAction({
     'Cancels a subscription immediately (to cancel at the period end, use update_subscription with cancel_at_period_end). ' +
     'invoice_now bills pending usage and prorations now; prorate credits the unused time. Returns the canceled subscription (status canceled).',
   group,
+  output: subscriptionObject,
   method: 'DELETE',
   path: '/v1/subscriptions/{subscription_id}',
   input: z
@@ -209,6 +215,7 @@ export const resumeSubscription = defineAction({
     'Resumes a paused subscription (status paused, e.g. after a trial ended without a payment method); any other status is refused by Stripe. ' +
     'To resume payment collection paused with pause_collection, use update_subscription with pause_collection null. Returns the subscription.',
   group,
+  output: subscriptionObject,
   method: 'POST',
   path: '/v1/subscriptions/{subscription_id}/resume',
   input: z
@@ -228,6 +235,7 @@ export const listSubscriptions = defineListAction({
   description:
     'Lists subscriptions, newest first. Without status, canceled ones are left out; status "all" includes them, "ended" gives only canceled ones. Returns { data, has_more }.',
   group,
+  item: subscriptionObject,
   path: '/v1/subscriptions',
   filters: {
     customer: customerId.optional().describe('Only this customer\'s subscriptions.'),
@@ -247,6 +255,7 @@ export const searchSubscriptions = defineSearchAction({
   description:
     'Searches subscriptions with Stripe\'s search language. Results can lag new writes by about a minute. Returns { data, has_more, next_page }.',
   group,
+  item: subscriptionObject,
   path: '/v1/subscriptions/search',
   queryHelp: "Stripe search query over status, created and metadata, e.g. status:'active' AND metadata['plan']:'pro', created>1700000000.",
 });
@@ -256,6 +265,7 @@ export const listSubscriptionItems = defineListAction({
   title: 'List subscription items',
   description: 'Lists the items of one subscription (price, quantity, current period). Returns { data, has_more }.',
   group,
+  item: subscriptionItemObject,
   path: '/v1/subscription_items',
   filters: { subscription: subscriptionId.describe('The subscription whose items to list (sub_...).') },
 });

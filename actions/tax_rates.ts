@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from '../connector/action';
 import { createdRange, expand, idempotencyKey, metadata, metadataUpdate, optionalFields, stripeId } from '../schemas/common';
+import { taxRateObject } from '../schemas/objects/tax_rate';
 
 const group = 'tax_rates';
 const taxRateId = stripeId(['txr'], 'tax rate');
@@ -26,6 +27,7 @@ export const createTaxRate = defineAction({
   description:
     'Creates a tax rate to apply to invoices, subscriptions and checkout. display_name, percentage and inclusive are required; percentage and inclusive cannot be changed later. Returns the tax rate.',
   group,
+  output: taxRateObject,
   method: 'POST',
   path: '/v1/tax_rates',
   input: z
@@ -51,6 +53,7 @@ export const retrieveTaxRate = defineAction({
   title: 'Retrieve tax rate',
   description: 'Retrieves a tax rate by id (txr_...).',
   group,
+  output: taxRateObject,
   method: 'GET',
   path: '/v1/tax_rates/{tax_rate_id}',
   input: z.object({ tax_rate_id: taxRateId, expand }).strict(),
@@ -62,6 +65,7 @@ export const updateTaxRate = defineAction({
   description:
     'Updates a tax rate\'s name, description, active flag, place or tax type. The percentage and inclusive cannot change: create a new rate and archive this one (active false). Metadata merges. Returns the tax rate.',
   group,
+  output: taxRateObject,
   method: 'POST',
   path: '/v1/tax_rates/{tax_rate_id}',
   input: z
@@ -79,6 +83,7 @@ export const listTaxRates = defineListAction({
   title: 'List tax rates',
   description: 'Lists tax rates, newest first, optionally only active or archived, inclusive or exclusive ones, or by creation time. Returns { data, has_more }.',
   group,
+  item: taxRateObject,
   path: '/v1/tax_rates',
   filters: {
     active: z.boolean().optional().describe('true: only active rates; false: only archived ones.'),

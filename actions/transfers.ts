@@ -3,6 +3,7 @@ import { defineAction, defineListAction, type ActionDefinition } from '../connec
 import { amount, createdRange, currency, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { chargeId } from './charges';
+import { transferObject } from '../schemas/objects/transfer';
 
 const group = 'transfers';
 const connectedAccount = stripeId(['acct'], 'connected account');
@@ -14,6 +15,7 @@ export const createTransfer = defineAction({
     'Moves money from the platform\'s available balance to a connected account (Connect). Fails when the balance in that currency is ' +
     'too low, unless source_transaction names the charge that funds it. Returns the transfer.',
   group,
+  output: transferObject,
   method: 'POST',
   path: '/v1/transfers',
   input: z
@@ -42,6 +44,7 @@ export const retrieveTransfer = defineAction({
   title: 'Retrieve transfer',
   description: 'Retrieves a transfer by id. Returns the transfer.',
   group,
+  output: transferObject,
   method: 'GET',
   path: '/v1/transfers/{transfer_id}',
   input: z.object({ transfer_id: stripeId(['tr'], 'transfer'), expand }).strict(),
@@ -52,6 +55,7 @@ export const listTransfers = defineListAction({
   title: 'List transfers',
   description: 'Lists transfers, newest first, optionally to one connected account, by transfer group or creation time. Returns { data, has_more }.',
   group,
+  item: transferObject,
   path: '/v1/transfers',
   filters: {
     destination: connectedAccount.optional().describe('Only transfers to this connected account.'),

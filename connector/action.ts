@@ -3,6 +3,7 @@ import { ID_CHARACTERS, exclusiveCursors, listPaging, searchInput } from '../sch
 import type { HttpMethod, StripeClient } from './client';
 import { StripeInputValidationError, StripeInvalidRequestError } from './errors';
 import { zodProblems } from './validation';
+import { listOf, searchResultOf, type Output, type StripeObjectType } from '../schemas/objects/define';
 
 /** How a list-like action pages: Stripe list cursors, or search page tokens. */
 export type Paging = 'list' | 'search';
@@ -30,6 +31,8 @@ export interface ActionDefinition<I extends AnyObjectSchema = AnyObjectSchema> {
   /** Path template; each `{name}` is an input field holding an id, e.g. `/v1/customers/{customer_id}`. */
   path: string;
   input: I;
+  /** What it returns (schema and sample): an object type, or a list, deleted stub... built from one. */
+  output: Output;
   paging?: Paging;
   run?: (ctx: ActionContext, input: z.output<I>) => Promise<unknown>;
 }
@@ -64,12 +67,15 @@ export function defineListAction<F extends z.ZodRawShape>(definition: {
   group: string;
   path: string;
   filters: F;
+  /** The object type of the listed items. */
+  item: StripeObjectType;
 }) {
-  const { filters, ...rest } = definition;
+  const { filters, item, ...rest } = definition;
   return defineAction({
     ...rest,
     method: 'GET',
     paging: 'list',
+    output: listOf(item),
     input: z.object({ ...filters, ...listPaging }).strict().superRefine(exclusiveCursors),
   });
 }
@@ -82,9 +88,11 @@ export function defineSearchAction(definition: {
   group: string;
   path: string;
   queryHelp: string;
+  /** The object type of the results. */
+  item: StripeObjectType;
 }) {
-  const { queryHelp, ...rest } = definition;
-  return defineAction({ ...rest, method: 'GET', paging: 'search', input: searchInput(queryHelp) });
+  const { queryHelp, item, ...rest } = definition;
+  return defineAction({ ...rest, method: 'GET', paging: 'search', output: searchResultOf(item), input: searchInput(queryHelp) });
 }
 
 /** Validates input against the action's schema; every bad field is named, and nothing is sent. */

@@ -1,24 +1,24 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { StripeClient } from './client';
 import { StripeError, StripeInputValidationError, maskSecrets } from './errors';
-import { createLogger } from './logger';
 import { renderManifest } from './manifest';
 import { parseActionInput, runParsed } from './action';
 import { getAction, listActions } from './registry';
 import { closeTransport } from './transport';
 import { TRIGGER_COMMANDS, TRIGGER_USAGE } from '../triggers/usage';
-import { inputError } from './cli-input';
+import { clientFromEnv, inputError } from './cli-input';
+import { MCP_USAGE } from './mcp/usage';
 
 const USAGE = `Usage: stripe-connector <command>
 
   manifest                                 print the manifest (JSON)
   actions                                  list action keys and titles
   run <action_key> --input '<json>'        run one action (or --input-file FILE)
+${MCP_USAGE}
 ${TRIGGER_USAGE}
 
-Connection from the environment: STRIPE_SECRET_KEY (required for run), STRIPE_ACCOUNT,
+Connection from the environment: STRIPE_SECRET_KEY (required for run and mcp), STRIPE_ACCOUNT,
 STRIPE_API_VERSION, STRIPE_API_BASE. LOG_LEVEL (info: a line per request, warn: retries) logs
 to stderr as pino JSON; unset, stderr carries only the {"error": ...} of a failure.
 Exit codes: 0 ok, 2 invalid input, 1 any other failure.`;
@@ -50,20 +50,6 @@ function readInput(values: { input?: string; 'input-file'?: string }): unknown {
   }
 }
 
-function clientFromEnv(): StripeClient {
-  const secretKey = process.env.STRIPE_SECRET_KEY;
-  if (!secretKey) throw inputError('STRIPE_SECRET_KEY', 'set it to a Stripe secret key (sk_test_...) or restricted key (rk_...)');
-  return new StripeClient(
-    {
-      secret_key: secretKey,
-      stripe_account: process.env.STRIPE_ACCOUNT || undefined,
-      api_version: process.env.STRIPE_API_VERSION || undefined,
-    },
-    // Unless asked for, no log lines: stderr is then exactly one {"error": ...} document on failure.
-    { logger: createLogger({ level: process.env.LOG_LEVEL || 'silent' }) },
-  );
-}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== undefined && TRIGGER_COMMANDS.has(command)) {
@@ -71,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
     return (await import('../triggers/cli-commands.js')).runTriggerCommand(command, rest);
   }
   switch (command) {
+    case 'mcp':
+      return (await import('./mcp/cli.js')).runMcpCommand(rest);
     case 'manifest':
       parseArgs({ args: rest, options: {} });
       process.stdout.write(renderManifest());

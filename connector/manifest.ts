@@ -2,11 +2,16 @@ import { z } from 'zod';
 import { connectionSchema } from '../schemas/connection';
 import { listActions } from './registry';
 import { listTriggers } from '../triggers/definitions';
+import { actionHints, type ActionHints } from './hints';
+import type { Output } from '../schemas/objects/define';
 import { CONNECTOR_NAME, CONNECTOR_VERSION, STRIPE_API_VERSION } from './version';
 
-/** A zod schema as the JSON Schema a host renders a form from (input view: defaults are not required). */
-export function toJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/**
+ * A zod schema as JSON Schema. Inputs use the input view (a host renders a form from it: fields with
+ * defaults are not required); outputs the output view (what the action hands to the next step).
+ */
+export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
 }
 
 export interface ManifestAction {
@@ -16,7 +21,13 @@ export interface ManifestAction {
   group: string;
   method: string;
   path: string;
+  /** What calling it does: MCP's readOnlyHint, destructiveHint and idempotentHint come from these. */
+  hints: ActionHints;
   input: Record<string, unknown>;
+  /** JSON Schema of what it returns. */
+  output: Record<string, unknown>;
+  /** A realistic result, as Stripe returns it. */
+  sample: unknown;
 }
 
 export interface ManifestTrigger {
@@ -32,8 +43,10 @@ export interface ManifestTrigger {
   /** The event types an `events` trigger watches by default. */
   event_types?: string[];
   options: Record<string, unknown>;
+  /** JSON Schema of one event as the flow receives it. */
+  output: Record<string, unknown>;
   /** One event as the flow receives it. */
-  sample_output: Record<string, unknown>;
+  sample: unknown;
 }
 
 export interface Manifest {
@@ -78,7 +91,9 @@ export function buildManifest(): Manifest {
       group: action.group,
       method: action.method,
       path: action.path,
+      hints: actionHints(action),
       input: toJsonSchema(action.input),
+      ...outputFields(action.output),
     })),
     triggers: listTriggers().map((trigger) => ({
       key: trigger.key,
@@ -90,16 +105,13 @@ export function buildManifest(): Manifest {
       path: trigger.path,
       ...(trigger.eventTypes ? { event_types: [...trigger.eventTypes] } : {}),
       options: toJsonSchema(trigger.options),
-      sample_output: {
-        subscription_id: 'sub-orders-1',
-        trigger: trigger.key,
-        object_id: trigger.sample.id,
-        object: trigger.sample,
-        livemode: false,
-        emitted_at: '2026-01-01T00:10:00.000Z',
-      },
+      ...outputFields(trigger.output),
     })),
   };
+}
+
+function outputFields(output: Output): { output: Record<string, unknown>; sample: unknown } {
+  return { output: toJsonSchema(output.schema, 'output'), sample: output.sample };
 }
 
 /** The committed file's exact text: stable key order, two-space indent, trailing newline. */

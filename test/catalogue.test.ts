@@ -1,12 +1,14 @@
 /**
  * Every action runs at least once over HTTP against the emulator with valid input (the request it
  * sends is checked: method, path, encoded parameters) and once with invalid input (nothing is sent,
- * the bad field is named). The cases live in test/cases/, one file per group of resources.
+ * the bad field is named). Each result must match the action's output schema. The cases live in
+ * test/cases/, one file per group of resources.
  */
 import { StripeInputValidationError } from '../connector/errors';
 import { getAction, listActions } from '../connector/registry';
 import { allCases } from './cases';
 import { caught, useEmulator } from './support/harness';
+import { expectMatchesOutput } from './support/outputs';
 
 /** Fields the connector consumes itself; they never reach Stripe as parameters. */
 const CONNECTOR_FIELDS = new Set(['idempotency_key', 'return_all', 'max_items']);
@@ -53,6 +55,7 @@ describe.each(allCases.map((c) => [c.key, c] as const))('%s', (key, actionCase) 
     expect(sent.method === 'POST' ? sent.body : sent.query).toEqual(params);
     if (sent.method === 'POST') expect(sent.headers['idempotency-key']).toEqual(expect.any(String));
     await actionCase.check(result, input, ctx);
+    expectMatchesOutput(action.output, result, `${key}'s emulator response`);
   });
 
   it('refuses invalid input, naming the field, and sends nothing', async () => {

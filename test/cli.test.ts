@@ -20,6 +20,8 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', STRIPE_SECRET_KEY: TEST_KEY, STRIPE_API_BASE: emulator.url, ...env },
+      // The manifest is several MB (every action's output schema and sample).
+      maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

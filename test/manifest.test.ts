@@ -42,7 +42,7 @@ describe('manifest.json', () => {
     expect(byKey.create_customer!.properties.metadata).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
   });
 
-  it('lists every polling trigger with its options as JSON Schema and a sample output', () => {
+  it('lists every polling trigger with its options as JSON Schema, its output and a sample', () => {
     const keys = manifest.triggers.map((t) => t.key);
     for (const key of ['new_charge', 'new_refund', 'new_customer', 'new_payment_intent', 'new_invoice', 'new_subscription', 'new_dispute', 'new_payout', 'new_checkout_session', 'new_payment_link', 'new_event', 'payment_intent_succeeded', 'payment_failed', 'invoice_paid', 'invoice_payment_failed', 'subscription_updated', 'subscription_canceled', 'checkout_session_completed']) {
       expect(keys).toContain(key);
@@ -57,8 +57,10 @@ describe('manifest.json', () => {
       const every = new RegExp(options.properties.every.pattern);
       for (const ok of ['10m', '90s', '1h', '1h30m']) expect(every.test(ok)).toBe(true);
       for (const bad of ['', '10 minutes', '1d']) expect(every.test(bad)).toBe(false);
-      expect(Object.keys(trigger.sample_output).sort()).toEqual(['emitted_at', 'livemode', 'object', 'object_id', 'subscription_id', 'trigger']);
-      expect(trigger.sample_output.object_id).toBe((trigger.sample_output.object as { id: string }).id);
+      const sample = trigger.sample as { object_id: string; object: { id: string } };
+      expect(Object.keys(sample).sort()).toEqual(['emitted_at', 'livemode', 'object', 'object_id', 'subscription_id', 'trigger']);
+      expect(sample.object_id).toBe(sample.object.id);
+      expect(trigger.output).toMatchObject({ type: 'object', required: ['subscription_id', 'trigger', 'object_id', 'object', 'livemode', 'emitted_at'] });
     }
     const byKey = Object.fromEntries(manifest.triggers.map((t) => [t.key, t]));
     expect(byKey.new_charge).toMatchObject({ source: 'list', path: '/v1/charges' });

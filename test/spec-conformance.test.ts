@@ -4,18 +4,12 @@
  * simple, type and enum values), and every parameter the spec requires is required by the action.
  * The spec is read from STRIPE_OPENAPI_SPEC, else the team's copy beside the project.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionDefinition } from '../connector/action';
 import { toJsonSchema } from '../connector/manifest';
 import { listActions } from '../connector/registry';
-
-/** STRIPE_OPENAPI_SPEC, else the team's copy beside the project, else where this workplace keeps it. */
-const SPEC_CANDIDATES = process.env.STRIPE_OPENAPI_SPEC
-  ? [process.env.STRIPE_OPENAPI_SPEC]
-  : [resolve(__dirname, '../../shared/stripe-openapi/spec3.json'), '/work/shared/stripe-openapi/spec3.json'];
-const SPEC_PATH = SPEC_CANDIDATES.find((path) => existsSync(path)) ?? SPEC_CANDIDATES[0]!;
+import { customerObject } from '../schemas/objects/customer';
+import { deref, enumOf, spec, SPEC_PATH, template, typesOf, type JsonSchema, type Operation } from './support/spec';
 
 /** Endpoints Stripe added after the spec's API version (2024-04-10): checked against current docs by hand. */
 const KNOWN_NEWER = new Set([
@@ -53,31 +47,10 @@ const FIELDS_NOT_SENT_AS_IS: Record<string, string[]> = {
   find_invoice: ['invoice_id', 'number'],
 };
 
-interface JsonSchema {
-  type?: string | string[];
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  $ref?: string;
-  const?: unknown;
-}
-
-interface Operation {
-  parameters?: { name: string; in: string; required?: boolean; schema?: JsonSchema }[];
-  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
-}
-
-const spec: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, JsonSchema> } } | undefined =
-  existsSync(SPEC_PATH) ? JSON.parse(readFileSync(SPEC_PATH, 'utf8')) : undefined;
-
 if (!spec) {
   // Visible in every run that skips: a silent skip would look like a pass.
   console.warn(`spec conformance SKIPPED: no OpenAPI spec at ${SPEC_PATH} (set STRIPE_OPENAPI_SPEC)`);
 }
-
-const template = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
 
 function operationOf(method: string, path: string): Operation | undefined {
   const wanted = template(path);
@@ -85,35 +58,6 @@ function operationOf(method: string, path: string): Operation | undefined {
     if (template(specPath) === wanted) return operations[method.toLowerCase()];
   }
   return undefined;
-}
-
-function deref(schema: JsonSchema | undefined): JsonSchema | undefined {
-  if (schema?.$ref) return spec!.components.schemas[schema.$ref.split('/').pop()!];
-  return schema;
-}
-
-/** The JSON types a schema admits, following anyOf/oneOf (Stripe's `'' | object` unset idiom included). */
-function typesOf(schema: JsonSchema | undefined): Set<string> {
-  const s = deref(schema);
-  const out = new Set<string>();
-  if (!s) return out;
-  for (const t of [s.type ?? []].flat()) out.add(t);
-  if (s.enum?.length) for (const v of s.enum) out.add(typeof v === 'number' ? 'number' : typeof v);
-  for (const variant of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) for (const t of typesOf(variant)) out.add(t);
-  return out;
-}
-
-function enumOf(schema: JsonSchema | undefined): Set<unknown> | undefined {
-  const s = deref(schema);
-  if (!s) return undefined;
-  const values = [...(s.enum ?? [])];
-  let open = !s.enum && !s.anyOf && !s.oneOf;
-  for (const variant of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) {
-    const inner = enumOf(variant);
-    if (!inner) open = true;
-    else values.push(...inner);
-  }
-  return open ? undefined : new Set(values);
 }
 
 /** Parameters of an operation: name -> schema, and which are required (path params apart). */
@@ -216,7 +160,7 @@ describeWithSpec('every in-spec action agrees with Stripe\'s OpenAPI description
 
   it('catches a wrong path, an unknown field, a wrong type, a foreign enum value and a missing required field', () => {
     const wrong = (path: string, method: 'GET' | 'POST', input: z.ZodType<Record<string, unknown>>) =>
-      defineAction({ key: 'check_checker', title: '', description: '', group: 'test', method, path, input });
+      defineAction({ key: 'check_checker', title: '', description: '', group: 'test', method, path, input, output: customerObject });
     expect(conformanceProblems(wrong('/v1/customerz', 'GET', z.object({})))).toEqual(['GET /v1/customerz: not in the spec']);
     expect(
       conformanceProblems(

@@ -17,6 +17,7 @@ import { Poller } from '../triggers/poller';
 import { TriggerKeys, eventJobId } from '../triggers/keys';
 import { CursorConflictError, SubscriptionStore } from '../triggers/store';
 import { FAST_RETRIES, TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { expectMatchesOutput } from './support/outputs';
 import { startTestRedis, type TestRedis } from './support/redis';
 import { createCharges } from './support/triggers';
 import type { SameSecondOrder } from '../emulator/types';
@@ -630,7 +631,7 @@ describe('review fixes', () => {
     expect(getTrigger('new_charge').description).toMatch(/pending charge that succeeds later does not fire/);
   });
 
-  it('every trigger emits what the account does, once each (status=all subscriptions, disputes, payouts, sessions, events)', async () => {
+  it('every trigger emits what the account does, once each, as its output schema says (status=all subscriptions, disputes, payouts, sessions, events)', async () => {
     const types: Record<string, string> = {
       new_charge: 'charge',
       new_refund: 'refund',
@@ -690,6 +691,7 @@ describe('review fixes', () => {
           .map((e) => e.id);
       }
       expectExactlyOnce(events, expected);
+      for (const event of events) expectMatchesOutput(trigger.output, event, `${trigger.key}'s event ${event.object_id}`);
       if (events.length === 0) silent.push(trigger.key);
     }
     // The emulator has no way to complete a Checkout Session (a customer paying on Stripe's page).

@@ -5,6 +5,18 @@
  * `list` trigger over /v1/events with a `types[]` filter, and its emitted `object` is the event.
  */
 import { z } from 'zod';
+import type { Output, StripeObjectType } from '../schemas/objects/define';
+import { chargeObject } from '../schemas/objects/charge';
+import { checkoutSessionObject } from '../schemas/objects/checkout_session';
+import { customerObject } from '../schemas/objects/customer';
+import { disputeObject } from '../schemas/objects/dispute';
+import { eventObject, eventOf } from '../schemas/objects/event';
+import { invoiceObject } from '../schemas/objects/invoice';
+import { paymentIntentObject } from '../schemas/objects/payment_intent';
+import { paymentLinkObject } from '../schemas/objects/payment_link';
+import { payoutObject } from '../schemas/objects/payout';
+import { refundObject } from '../schemas/objects/refund';
+import { subscriptionObject } from '../schemas/objects/subscription';
 import { DEFAULT_EVERY, MAX_EVERY_MS, MIN_EVERY_MS, parseInterval, EVERY_PATTERN } from './interval';
 
 export type TriggerKind = 'list' | 'events';
@@ -79,107 +91,63 @@ export interface TriggerDefinition {
   fixedParams?: Readonly<Record<string, string>>;
   /** A filter Stripe's list cannot apply, checked on each listed object. */
   postFilter?: (object: Record<string, any>, options: Record<string, any>) => boolean;
-  sample: Record<string, unknown>;
+  /** What each event's `object` is: the new object, or for `events` triggers the Stripe event. */
+  emits: Output;
+  /** One event as the flow receives it (schema and sample): the envelope around `emits`. */
+  output: Output;
 }
 
 
-function listTrigger(def: Omit<TriggerDefinition, 'kind' | 'options'> & { filters?: Record<string, z.ZodType> }): TriggerDefinition {
-  const { filters = {}, ...rest } = def;
-  return { ...rest, kind: 'list', options: z.object({ ...filters, ...commonOptionShape }).strict() };
+/** What a flow receives: our envelope around the emitted object (see TriggerEvent in sink.ts). */
+function triggerOutput(key: string, emits: Output): Output {
+  const object = emits.sample as { id: string };
+  return {
+    schema: z
+      .object({
+        subscription_id: z.string().describe('The subscription (your id) that fired.'),
+        trigger: z.literal(key),
+        object_id: z.string().describe('The new object\'s id (the event id for event triggers); unique per subscription.'),
+        object: emits.schema,
+        livemode: z.boolean(),
+        emitted_at: z.string().describe('When the poll emitted it (ISO 8601).'),
+      })
+      .describe('One new object, as the flow receives it.'),
+    sample: { subscription_id: 'orders-1', trigger: key, object_id: object.id, object, livemode: false, emitted_at: '2026-01-01T00:10:00.000Z' },
+  };
 }
 
-function eventTrigger(key: string, title: string, types: string[], description: string, sampleObject: Record<string, unknown>): TriggerDefinition {
+function listTrigger(
+  def: Omit<TriggerDefinition, 'kind' | 'options' | 'emits' | 'output'> & { filters?: Record<string, z.ZodType>; object: StripeObjectType },
+): TriggerDefinition {
+  const { filters = {}, object, ...rest } = def;
+  return { ...rest, kind: 'list', options: z.object({ ...filters, ...commonOptionShape }).strict(), emits: object, output: triggerOutput(def.key, object) };
+}
+
+function eventTrigger(
+  key: string,
+  title: string,
+  types: readonly [string, ...string[]],
+  description: string,
+  objects: readonly [StripeObjectType, ...StripeObjectType[]],
+  sampleObject?: Record<string, unknown>,
+): TriggerDefinition {
+  const emits = eventOf(types, objects, sampleObject);
   return {
     key,
     title,
-    description: `${description} Emits the event (its data.object is the ${sampleObject.object as string}); object_id is the event id.`,
+    description: `${description} Emits the event (its data.object is the ${objects.map((o) => o.object).join(' or ')}); object_id is the event id.`,
     kind: 'events',
     path: '/v1/events',
     eventTypes: types,
     options: z.object({ ...commonOptionShape }).strict(),
     listFilters: [],
-    sample: sampleEvent(types[0]!, sampleObject),
+    emits,
+    output: triggerOutput(key, emits),
   };
 }
 
-const CREATED = 1767225600;
-
-function sampleEvent(type: string, object: Record<string, unknown>): Record<string, unknown> {
-  return {
-    id: 'evt_1SampleEvent0001',
-    object: 'event',
-    api_version: '2026-08-26.dahlia',
-    created: CREATED,
-    data: { object },
-    livemode: false,
-    pending_webhooks: 0,
-    request: { id: 'req_Sample0001', idempotency_key: null },
-    type,
-  };
-}
-
-const SAMPLE_CHARGE = {
-  id: 'ch_3SampleCharge0001',
-  object: 'charge',
-  amount: 2000,
-  amount_captured: 2000,
-  amount_refunded: 0,
-  captured: true,
-  created: CREATED,
-  currency: 'usd',
-  customer: 'cus_SampleCust01',
-  description: 'Order 1042',
-  livemode: false,
-  metadata: {},
-  paid: true,
-  refunded: false,
-  status: 'succeeded',
-};
-const SAMPLE_PI = {
-  id: 'pi_3SamplePI0001',
-  object: 'payment_intent',
-  amount: 2000,
-  currency: 'usd',
-  customer: 'cus_SampleCust01',
-  created: CREATED,
-  livemode: false,
-  metadata: {},
-  status: 'succeeded',
-};
-const SAMPLE_INVOICE = {
-  id: 'in_1SampleInvoice01',
-  object: 'invoice',
-  amount_due: 1500,
-  amount_paid: 1500,
-  currency: 'usd',
-  customer: 'cus_SampleCust01',
-  created: CREATED,
-  livemode: false,
-  status: 'paid',
-  subscription: 'sub_1SampleSub0001',
-};
-const SAMPLE_SUBSCRIPTION = {
-  id: 'sub_1SampleSub0001',
-  object: 'subscription',
-  customer: 'cus_SampleCust01',
-  created: CREATED,
-  livemode: false,
-  status: 'active',
-  cancel_at_period_end: false,
-  metadata: {},
-};
-const SAMPLE_CHECKOUT = {
-  id: 'cs_test_SampleSession01',
-  object: 'checkout.session',
-  amount_total: 2000,
-  currency: 'usd',
-  customer: 'cus_SampleCust01',
-  created: CREATED,
-  livemode: false,
-  mode: 'payment',
-  payment_status: 'paid',
-  status: 'complete',
-};
+/** When the canceled-subscription sample ended (2026-02-01). */
+const SAMPLE_CANCELED_AT = 1769904000;
 
 const CHARGE_STATUSES = ['succeeded', 'pending', 'failed'] as const;
 
@@ -196,7 +164,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
     },
     listFilters: ['customer'],
     postFilter: (object, options) => options.status === undefined || object.status === options.status,
-    sample: SAMPLE_CHARGE,
+    object: chargeObject,
   }),
   listTrigger({
     key: 'new_refund',
@@ -208,17 +176,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       payment_intent: id(['pi'], 'payment intent').optional().describe('Only refunds of this payment intent.'),
     },
     listFilters: ['charge', 'payment_intent'],
-    sample: {
-      id: 're_3SampleRefund001',
-      object: 'refund',
-      amount: 500,
-      charge: 'ch_3SampleCharge0001',
-      created: CREATED,
-      currency: 'usd',
-      payment_intent: null,
-      reason: 'requested_by_customer',
-      status: 'succeeded',
-    },
+    object: refundObject,
   }),
   listTrigger({
     key: 'new_customer',
@@ -227,7 +185,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
     path: '/v1/customers',
     filters: { email: z.string().max(512).optional().describe('Only customers with exactly this email (case-sensitive, as Stripe filters it).') },
     listFilters: ['email'],
-    sample: { id: 'cus_SampleCust01', object: 'customer', created: CREATED, email: 'jenny@example.com', name: 'Jenny Rosen', livemode: false, metadata: {} },
+    object: customerObject,
   }),
   listTrigger({
     key: 'new_payment_intent',
@@ -236,7 +194,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
     path: '/v1/payment_intents',
     filters: { customer: id(['cus'], 'customer').optional().describe('Only payment intents of this customer.') },
     listFilters: ['customer'],
-    sample: { ...SAMPLE_PI, status: 'requires_payment_method' },
+    object: paymentIntentObject,
   }),
   listTrigger({
     key: 'new_invoice',
@@ -248,7 +206,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       subscription: id(['sub'], 'subscription').optional().describe('Only invoices of this subscription.'),
     },
     listFilters: ['customer', 'subscription'],
-    sample: { ...SAMPLE_INVOICE, status: 'draft', amount_paid: 0 },
+    object: invoiceObject,
   }),
   listTrigger({
     key: 'new_subscription',
@@ -261,7 +219,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
     },
     listFilters: ['customer', 'price'],
     fixedParams: { status: 'all' },
-    sample: SAMPLE_SUBSCRIPTION,
+    object: subscriptionObject,
   }),
   listTrigger({
     key: 'new_dispute',
@@ -273,7 +231,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       payment_intent: id(['pi'], 'payment intent').optional().describe('Only disputes of this payment intent.'),
     },
     listFilters: ['charge', 'payment_intent'],
-    sample: { id: 'dp_1SampleDispute1', object: 'dispute', amount: 2000, charge: 'ch_3SampleCharge0001', created: CREATED, currency: 'usd', reason: 'fraudulent', status: 'needs_response', livemode: false },
+    object: disputeObject,
   }),
   listTrigger({
     key: 'new_payout',
@@ -282,7 +240,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
     path: '/v1/payouts',
     filters: { status: z.enum(['pending', 'paid', 'failed', 'canceled']).optional().describe('Only payouts with this status when listed.') },
     listFilters: ['status'],
-    sample: { id: 'po_1SamplePayout01', object: 'payout', amount: 10000, arrival_date: CREATED + 172800, created: CREATED, currency: 'usd', status: 'pending', livemode: false },
+    object: payoutObject,
   }),
   listTrigger({
     key: 'new_checkout_session',
@@ -295,7 +253,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       status: z.enum(['open', 'complete', 'expired']).optional().describe('Only sessions with this status when listed.'),
     },
     listFilters: ['customer', 'payment_link', 'status'],
-    sample: { ...SAMPLE_CHECKOUT, status: 'open', payment_status: 'unpaid' },
+    object: checkoutSessionObject,
   }),
   listTrigger({
     key: 'new_payment_link',
@@ -304,7 +262,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
     path: '/v1/payment_links',
     filters: { active: z.boolean().optional().describe('Only active (true) or only inactive (false) links.') },
     listFilters: ['active'],
-    sample: { id: 'plink_1SampleLink001', object: 'payment_link', active: true, url: 'https://buy.stripe.com/test_sample', livemode: false, metadata: {} },
+    object: paymentLinkObject,
   }),
   {
     key: 'new_event',
@@ -325,44 +283,49 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       })
       .strict(),
     listFilters: [],
-    sample: sampleEvent('charge.succeeded', SAMPLE_CHARGE),
+    emits: eventObject,
+    output: triggerOutput('new_event', eventObject),
   },
-  eventTrigger('payment_intent_succeeded', 'Payment intent succeeded', ['payment_intent.succeeded'], 'Fires once when a payment intent succeeds (event payment_intent.succeeded).', SAMPLE_PI),
+  eventTrigger('payment_intent_succeeded', 'Payment intent succeeded', ['payment_intent.succeeded'], 'Fires once when a payment intent succeeds (event payment_intent.succeeded).', [paymentIntentObject]),
   eventTrigger(
     'payment_failed',
     'Payment failed',
     ['charge.failed', 'payment_intent.payment_failed'],
     'Fires once when a payment fails: a failed charge (charge.failed) or a failed payment intent attempt (payment_intent.payment_failed).',
-    { ...SAMPLE_CHARGE, status: 'failed', paid: false, failure_code: 'card_declined' },
+    [chargeObject, paymentIntentObject],
+    { ...chargeObject.sample, captured: false, amount_captured: 0, balance_transaction: null, status: 'failed', paid: false, failure_code: 'card_declined', failure_message: 'Your card was declined.' },
   ),
-  eventTrigger('invoice_paid', 'Invoice paid', ['invoice.paid'], 'Fires once when an invoice is paid (event invoice.paid).', SAMPLE_INVOICE),
+  eventTrigger('invoice_paid', 'Invoice paid', ['invoice.paid'], 'Fires once when an invoice is paid (event invoice.paid).', [invoiceObject]),
   eventTrigger(
     'invoice_payment_failed',
     'Invoice payment failed',
     ['invoice.payment_failed'],
     'Fires once when an invoice payment attempt fails (event invoice.payment_failed).',
-    { ...SAMPLE_INVOICE, status: 'open', amount_paid: 0 },
+    [invoiceObject],
+    { ...invoiceObject.sample, status: 'open', amount_paid: 0, amount_remaining: invoiceObject.sample.amount_due, attempt_count: 1 },
   ),
   eventTrigger(
     'subscription_updated',
     'Subscription updated',
     ['customer.subscription.updated'],
     'Fires once for every subscription change (event customer.subscription.updated; data.previous_attributes names what changed).',
-    SAMPLE_SUBSCRIPTION,
+    [subscriptionObject],
   ),
   eventTrigger(
     'subscription_canceled',
     'Subscription canceled',
     ['customer.subscription.deleted'],
     'Fires once when a subscription ends (event customer.subscription.deleted).',
-    { ...SAMPLE_SUBSCRIPTION, status: 'canceled' },
+    [subscriptionObject],
+    { ...subscriptionObject.sample, status: 'canceled', canceled_at: SAMPLE_CANCELED_AT, ended_at: SAMPLE_CANCELED_AT },
   ),
   eventTrigger(
     'checkout_session_completed',
     'Checkout session completed',
     ['checkout.session.completed'],
     'Fires once when a Checkout Session completes (event checkout.session.completed).',
-    SAMPLE_CHECKOUT,
+    [checkoutSessionObject],
+    { ...checkoutSessionObject.sample, status: 'complete', payment_status: 'paid' },
   ),
 ];
 

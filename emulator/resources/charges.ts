@@ -146,7 +146,7 @@ export const charges: ResourceDefinition = {
     },
   },
 
-  expandable: { customer: { types: ['customer'] } },
+  expandable: { customer: { types: ['customer'] }, payment_intent: { types: ['payment_intent'] } },
 
   includable: {
     // Since API 2022-11-15 a charge's refunds are only returned when expanded.

@@ -239,6 +239,7 @@ function inlinePrice(ctx: RequestContext, data: Params, param: string): Record<s
     billing_scheme: 'per_unit',
     created: ctx.now,
     currency: data.currency,
+    custom_unit_amount: null,
     livemode: ctx.livemode,
     lookup_key: null,
     metadata: {},
@@ -248,6 +249,8 @@ function inlinePrice(ctx: RequestContext, data: Params, param: string): Record<s
       ? { interval: data.recurring.interval, interval_count: data.recurring.interval_count ?? 1, meter: null, usage_type: 'licensed' }
       : null,
     tax_behavior: data.tax_behavior ?? 'unspecified',
+    tiers_mode: null,
+    transform_quantity: null,
     type: data.recurring ? 'recurring' : 'one_time',
     unit_amount: data.unit_amount,
     unit_amount_decimal: String(data.unit_amount),
@@ -310,6 +313,8 @@ function createSession(ctx: RequestContext, params: Params) {
     cancel_url: params.cancel_url ?? null,
     client_reference_id: params.client_reference_id ?? null,
     client_secret: embedded ? `${id}_secret_${randomAlnum(24)}` : null,
+    // What the customer entered (shipping details...); since API 2025-03-31.basil there is no top-level shipping_details.
+    collected_information: null,
     consent: null,
     consent_collection: null,
     created: ctx.now,
@@ -335,11 +340,11 @@ function createSession(ctx: RequestContext, params: Params) {
     phone_number_collection: { enabled: params.phone_number_collection?.enabled ?? false },
     recovered_from: null,
     redirect_on_completion: embedded ? params.redirect_on_completion ?? 'always' : undefined,
-    return_url: params.return_url ?? null,
+    // Only on embedded_page sessions (as redirect_on_completion): hosted sessions omit it.
+    return_url: embedded ? params.return_url : undefined,
     setup_intent: null,
     shipping_address_collection: null,
     shipping_cost: null,
-    shipping_details: null,
     shipping_options: [],
     status: 'open',
     submit_type: params.submit_type ?? null,
@@ -350,6 +355,7 @@ function createSession(ctx: RequestContext, params: Params) {
     url: embedded ? null : `https://checkout.stripe.com/c/pay/${id}#${randomAlnum(40)}`,
   };
   if (session.redirect_on_completion === undefined) delete session.redirect_on_completion;
+  if (session.return_url === undefined) delete session.return_url;
   const record = ctx.store.insert('checkout.session', session, ctx.now);
   items.forEach((item, i) => {
     const { hidden_name: _hidden, ...price } = item.price;

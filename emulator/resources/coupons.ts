@@ -135,6 +135,7 @@ export const coupons: ResourceDefinition = {
   list: { params: {} },
 
   includable: {
-    applies_to: (ctx, coupon) => ctx.store.get(coupon.id, 'coupon')?.hidden.appliesTo ?? null,
+    // An unrestricted coupon has no applies_to even when expanded (the spec and stripe-node type it non-null).
+    applies_to: (ctx, coupon) => ctx.store.get(coupon.id, 'coupon')?.hidden.appliesTo ?? undefined,
   },
 };

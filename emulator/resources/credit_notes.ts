@@ -143,7 +143,8 @@ function createCreditNote(ctx: RequestContext, params: Params): StoredRecord {
       description: l.description,
       discount_amount: 0,
       discount_amounts: [],
-      invoice_line_item: l.invoiceLine,
+      // Stripe omits invoice_line_item on custom lines (it is never null).
+      ...(l.invoiceLine ? { invoice_line_item: l.invoiceLine } : {}),
       livemode: ctx.livemode,
       pretax_credit_amounts: [],
       quantity: l.quantity,

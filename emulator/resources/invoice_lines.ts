@@ -107,10 +107,11 @@ function decimal(value: unknown, param: string): number {
   return n;
 }
 
+/** Stripe's `pricing` (API 2025-03-31.basil): `type` is always sent; `price_details` only when a stored price set the amount. */
 function pricingOf(priced: Priced): Record<string, any> {
   return {
-    price_details: priced.price ? { price: priced.price, product: priced.product } : null,
-    type: priced.price ? 'price_details' : null,
+    ...(priced.price ? { price_details: { price: priced.price, product: priced.product } } : {}),
+    type: 'price_details',
     unit_amount_decimal: String(priced.unit),
   };
 }
@@ -147,6 +148,8 @@ export function insertInvoiceItem(
     pricing: pricingOf(priced),
     proration: false,
     quantity: priced.quantity,
+    // API 2026-03-25.dahlia: the quantity as a decimal string (quantity is deprecated).
+    quantity_decimal: String(priced.quantity),
     tax_rates: [],
     test_clock: null,
   };
@@ -170,6 +173,7 @@ export function repriceItem(ctx: RequestContext, item: StoredRecord, params: Par
   item.hidden.unit = priced.unit;
   object.amount = priced.amount;
   object.quantity = priced.quantity;
+  object.quantity_decimal = String(priced.quantity);
   object.pricing = pricingOf(priced);
 }
 
@@ -207,6 +211,7 @@ export function syncLine(ctx: RequestContext, item: StoredRecord): void {
     pretax_credit_amounts: [],
     pricing: structuredClone(i.pricing),
     quantity: i.quantity,
+    quantity_decimal: i.quantity_decimal,
     taxes: [],
   };
   const invoice = ctx.store.get(i.invoice, 'invoice');

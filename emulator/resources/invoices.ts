@@ -188,7 +188,7 @@ export const invoices: ResourceDefinition = {
     },
     filter: (invoice, params) =>
       (params.customer === undefined || invoice.customer === params.customer) &&
-      (params.subscription === undefined || invoice.subscription === params.subscription) &&
+      (params.subscription === undefined || invoice.parent?.subscription_details?.subscription === params.subscription) &&
       (params.status === undefined || invoice.status === params.status) &&
       (params.collection_method === undefined || invoice.collection_method === params.collection_method) &&
       (params.due_date === undefined || (invoice.due_date !== null && inRange(invoice.due_date, params.due_date))),
@@ -204,7 +204,7 @@ export const invoices: ResourceDefinition = {
       number: { kind: 'string' },
       receipt_number: { kind: 'string' },
       status: { kind: 'string' },
-      subscription: { kind: 'string' },
+      subscription: { kind: 'string', path: 'parent.subscription_details.subscription' },
       total: { kind: 'number' },
     },
   },
@@ -309,7 +309,10 @@ function createInvoice(ctx: RequestContext, params: Params): StoredRecord {
     next_payment_attempt: null,
     number: params.number ?? null,
     on_behalf_of: null,
-    parent: params.subscription ? { type: 'subscription_details', subscription_details: { metadata: {}, subscription: params.subscription } } : null,
+    // Since API 2025-03-31.basil the subscription is under parent (invoice.subscription is gone).
+    parent: params.subscription
+      ? { quote_details: null, subscription_details: { metadata: {}, subscription: params.subscription }, type: 'subscription_details' }
+      : null,
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
     period_end: ctx.now,
     period_start: ctx.now,
@@ -323,7 +326,6 @@ function createInvoice(ctx: RequestContext, params: Params): StoredRecord {
     statement_descriptor: params.statement_descriptor ?? null,
     status: 'draft',
     status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
-    subscription: params.subscription ?? null,
     subtotal: 0,
     subtotal_excluding_tax: 0,
     test_clock: null,

@@ -300,7 +300,7 @@ function createPaymentIntent(ctx: RequestContext, params: Params): StoredRecord 
     currency: params.currency,
     customer,
     description: params.description ?? null,
-    invoice: null,
+    // No `invoice` since 2025-03-31.basil: an invoice lists its payments (invoice.payments) instead.
     last_payment_error: null,
     latest_charge: null,
     livemode: ctx.livemode,
@@ -322,7 +322,10 @@ function createPaymentIntent(ctx: RequestContext, params: Params): StoredRecord 
     statement_descriptor: params.statement_descriptor ?? null,
     statement_descriptor_suffix: params.statement_descriptor_suffix ?? null,
     status: 'requires_payment_method',
-    transfer_data: params.transfer_data ? { amount: params.transfer_data.amount ?? null, destination: params.transfer_data.destination } : null,
+    // A payment intent's transfer_data.amount is only there when given (a charge's is null instead).
+    transfer_data: params.transfer_data
+      ? { ...(params.transfer_data.amount !== undefined ? { amount: params.transfer_data.amount } : {}), destination: params.transfer_data.destination }
+      : null,
     transfer_group: params.transfer_group ?? null,
   };
   if (pm) {

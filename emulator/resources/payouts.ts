@@ -79,6 +79,8 @@ export const payouts: ResourceDefinition = {
         source_type: params.source_type ?? 'card',
         statement_descriptor: params.statement_descriptor ?? null,
         status: 'pending',
+        // Since API 2024-11-20.acacia; pending until the bank reports the payout (the emulator never does).
+        trace_id: { status: 'pending', value: null },
         type: 'bank_account',
       };
       return ctx.store.insert('payout', object, ctx.now);

@@ -6,7 +6,9 @@
  * recurring (`recurring[interval]`). Its amount, currency and recurrence are fixed at creation: the
  * update endpoint does not take them (an unknown parameter, as on Stripe). A lookup key is unique
  * among prices; `transfer_lookup_key` moves it. The default price of a product cannot be archived.
- * Tiered prices are not modelled (billing_scheme=tiered is refused as unsupported).
+ * Tiered prices are not modelled (billing_scheme=tiered is refused as unsupported). Since API
+ * 2025-03-31.basil legacy metered billing is gone: no recurring[aggregate_usage] (a metered price
+ * names a billing meter).
  */
 import { invalidRequest, paramError } from '../errors';
 import { emitEvent } from '../events';
@@ -28,7 +30,6 @@ const CREATE_PARAMS: ParamSpecs = {
   ...PRICE_DATA_FIELDS,
   recurring: p.object({
     ...RECURRING,
-    aggregate_usage: p.enum(['last_during_period', 'last_ever', 'max', 'sum']),
     meter: p.string({ maxLength: 5000 }),
     usage_type: p.enum(['licensed', 'metered']),
   }),

@@ -154,7 +154,6 @@ export function insertPrice(ctx: RequestContext, product: string, params: Params
     product,
     recurring: r
       ? {
-          aggregate_usage: r.aggregate_usage ?? null,
           interval: r.interval,
           interval_count: r.interval_count ?? 1,
           meter: r.meter ?? null,

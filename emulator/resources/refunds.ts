@@ -17,6 +17,7 @@ import { applyUpdate, p, type Params } from '../params';
 import type { RequestContext, ResourceDefinition } from '../resource';
 import type { StoredRecord } from '../store';
 import { formatAmount } from '../../schemas/currency';
+import { findBalanceTransaction } from './balance_transactions';
 import { EMPTY_METADATA_ON_CREATE } from './shared';
 
 const SYMBOLS: Record<string, string> = { usd: '$', eur: '€', gbp: '£', jpy: '¥' };
@@ -94,6 +95,11 @@ export const refunds: ResourceDefinition = {
   },
 
   expandable: { charge: { types: ['charge'] }, payment_intent: { types: ['payment_intent'] } },
+
+  includable: {
+    // Derived, not stored: computed from the refund like the charge's (see balance_transactions.ts).
+    balance_transaction: (ctx, refund) => findBalanceTransaction(ctx, refund.balance_transaction),
+  },
 };
 
 function createRefund(ctx: RequestContext, params: Params): StoredRecord {
@@ -155,7 +161,9 @@ function createRefund(ctx: RequestContext, params: Params): StoredRecord {
     );
   }
   const pending = Boolean(params.instructions_email);
-  const object = {
+  // Stripe omits (rather than nulls) the fields that do not apply: destination_details while the
+  // customer has to act, instructions_email without one, failure_* until the refund fails or is canceled.
+  const object: Record<string, any> = {
     id: ctx.ids.next('re_', 24),
     object: 'refund',
     amount,
@@ -164,14 +172,10 @@ function createRefund(ctx: RequestContext, params: Params): StoredRecord {
     charge: charge.id,
     created: ctx.now,
     currency: charge.currency,
-    destination_details: pending
-      ? null
-      : { card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' }, type: 'card' },
-    failure_balance_transaction: null,
-    failure_reason: null,
-    instructions_email: params.instructions_email ?? null,
+    ...(pending
+      ? { instructions_email: params.instructions_email }
+      : { destination_details: { card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' }, type: 'card' } }),
     metadata: EMPTY_METADATA_ON_CREATE(params.metadata),
-    next_action: null,
     payment_intent: paymentIntent,
     reason: params.reason ?? null,
     receipt_number: null,

@@ -316,6 +316,11 @@ function checkReferences(ctx: RequestContext, params: Params, customerId: string
   }
 }
 
+/** Stripe shows default_tax_rates as the tax rate objects, not their ids. */
+function taxRates(ctx: RequestContext, ids: string[] | null | undefined): Record<string, any>[] {
+  return (ids ?? []).map((id) => structuredClone(ctx.store.get(id, 'tax_rate')?.object ?? { id, object: 'tax_rate' }));
+}
+
 function createSubscription(ctx: RequestContext, params: Params): StoredRecord {
   const customer = ctx.store.require('customer', params.customer, 'customer', 400).object;
   const items: Params[] = params.items ?? [];
@@ -356,7 +361,8 @@ function createSubscription(ctx: RequestContext, params: Params): StoredRecord {
     automatic_tax: { disabled_reason: null, enabled: false, liability: null },
     billing_cycle_anchor: params.billing_cycle_anchor ?? trialUntil ?? start,
     billing_cycle_anchor_config: null,
-    billing_mode: { type: 'classic' },
+    // Flexible billing mode is the default for subscriptions created through the API since 2025-09-30.clover.
+    billing_mode: { type: 'flexible' },
     cancel_at: params.cancel_at ?? null,
     cancel_at_period_end: params.cancel_at_period_end ?? false,
     canceled_at: null,
@@ -368,7 +374,7 @@ function createSubscription(ctx: RequestContext, params: Params): StoredRecord {
     days_until_due: params.days_until_due ?? null,
     default_payment_method: params.default_payment_method ?? null,
     default_source: params.default_source ?? null,
-    default_tax_rates: params.default_tax_rates ?? [],
+    default_tax_rates: taxRates(ctx, params.default_tax_rates),
     description: params.description ?? null,
     discounts,
     ended_at: null,
@@ -452,7 +458,7 @@ function updateSubscription(ctx: RequestContext, record: StoredRecord, params: P
   applyUpdate(sub, params, ['cancel_at_period_end', 'collection_method', 'default_payment_method', 'default_source', 'description', 'metadata']);
   if ('days_until_due' in params) sub.days_until_due = params.days_until_due;
   if (collection === 'charge_automatically') sub.days_until_due = null;
-  if ('default_tax_rates' in params) sub.default_tax_rates = params.default_tax_rates ?? [];
+  if ('default_tax_rates' in params) sub.default_tax_rates = taxRates(ctx, params.default_tax_rates);
   if (discounts !== undefined) sub.discounts = discounts;
   if ('cancel_at' in params) sub.cancel_at = params.cancel_at;
   if (params.cancel_at_period_end === true) sub.cancel_at = null;

@@ -1,0 +1,146 @@
+/**
+ * The actions as MCP tools: name, title, description, input and output schemas and annotations, all
+ * taken from the manifest entry, so an agent sees exactly what a flow builder sees.
+ */
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ManifestAction } from '../manifest';
+import { StripeInputValidationError } from '../errors';
+
+/** What a list or search result adds for agents: the arguments that fetch the next page. */
+export const NEXT_PAGE_FIELD = 'next_page_arguments';
+/** Outputs that are not an object (find_* may be null) are wrapped: MCP results are objects. */
+export const WRAPPED_RESULT_FIELD = 'result';
+
+export interface ToolSpec {
+  action: ManifestAction;
+  tool: Tool;
+  /** Whether the result is `{ result: ... }` rather than the action's own object. */
+  wrapped: boolean;
+  /** A list (cursor paging) or search (page tokens): the result gets `next_page_arguments`. */
+  paged?: 'list' | 'search';
+  /** The tool takes `idempotency_key` (creates and money-moving calls). */
+  takesIdempotencyKey: boolean;
+}
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
+
+/** The manifest's JSON Schema without `$schema`: MCP's default dialect is the same 2020-12, and some validators refuse the URI. */
+function bare(schema: Record<string, unknown>): JsonSchema {
+  const { $schema: _dialect, ...rest } = schema;
+  return rest as JsonSchema;
+}
+
+const NEXT_PAGE_SCHEMA = {
+  anyOf: [
+    {
+      type: 'object',
+      properties: {
+        starting_after: { type: 'string' },
+        ending_before: { type: 'string' },
+        page: { type: 'string' },
+      },
+      additionalProperties: false,
+    },
+    { type: 'null' },
+  ],
+  description: 'Arguments to add to this call to get the next page (keep the other arguments); null when this was the last page.',
+};
+
+function pagingOf(action: ManifestAction): ToolSpec['paged'] {
+  const properties = (action.input as JsonSchema).properties ?? {};
+  if (action.method !== 'GET') return undefined;
+  if ('starting_after' in properties) return 'list';
+  return 'page' in properties ? 'search' : undefined;
+}
+
+function describeInputs(input: JsonSchema): string {
+  const properties = Object.keys(input.properties ?? {});
+  if (properties.length === 0) return 'Takes no arguments.';
+  const required = new Set(input.required ?? []);
+  const names = properties.map((name) => (required.has(name) ? `${name} (required)` : name));
+  return `Arguments: ${names.join(', ')}.`;
+}
+
+function toolDescription(action: ManifestAction, paged: ToolSpec['paged'], takesKey: boolean, windowMinutes: number): string {
+  const parts = [action.description, describeInputs(action.input as JsonSchema)];
+  if (paged) {
+    parts.push(
+      `Pages: limit (up to 100) per call; when has_more is true, ${NEXT_PAGE_FIELD} holds the arguments for the next page. ` +
+        'return_all with max_items fetches many pages in one call.',
+    );
+  }
+  if (takesKey) {
+    parts.push(
+      `Safe to retry: without idempotency_key, an identical call within ${windowMinutes} minutes returns the first call's result instead of doing it twice. ` +
+        'Pass your own idempotency_key to control this.',
+    );
+  }
+  if (action.hints.read_only) parts.push('Read-only.');
+  return parts.join(' ');
+}
+
+export function toolSpec(action: ManifestAction, windowMinutes: number): ToolSpec {
+  const input = bare(action.input);
+  const output = bare(action.output);
+  const paged = pagingOf(action);
+  const wrapped = output.type !== 'object';
+  const takesIdempotencyKey = 'idempotency_key' in (input.properties ?? {});
+  let outputSchema: JsonSchema = wrapped
+    ? { type: 'object', properties: { [WRAPPED_RESULT_FIELD]: output }, required: [WRAPPED_RESULT_FIELD], additionalProperties: false }
+    : output;
+  if (paged) outputSchema = { ...outputSchema, properties: { ...outputSchema.properties, [NEXT_PAGE_FIELD]: NEXT_PAGE_SCHEMA } };
+  return {
+    action,
+    wrapped,
+    paged,
+    takesIdempotencyKey,
+    tool: {
+      name: action.key,
+      title: action.title,
+      description: toolDescription(action, paged, takesIdempotencyKey, windowMinutes),
+      inputSchema: input as Tool['inputSchema'],
+      outputSchema: outputSchema as Tool['outputSchema'],
+      annotations: {
+        title: action.title,
+        readOnlyHint: action.hints.read_only,
+        destructiveHint: action.hints.destructive,
+        idempotentHint: action.hints.idempotent,
+        // Every tool talks to Stripe, outside this server.
+        openWorldHint: true,
+      },
+    },
+  };
+}
+
+/**
+ * Which actions `--tools` names: action keys, groups (`customers`), or a group's read or write half
+ * (`charges.read`, `invoices.write`). No selectors = every action. An unknown name is an error
+ * listing what exists, so a typo never silently serves nothing.
+ */
+export function selectActions(actions: readonly ManifestAction[], selectors: readonly string[] | undefined): ManifestAction[] {
+  if (!selectors || selectors.length === 0) return [...actions];
+  const groups = new Set(actions.map((action) => action.group));
+  const chosen = new Set<string>();
+  for (const raw of selectors) {
+    const selector = raw.trim();
+    if (selector === '') continue;
+    const [group, half] = selector.split('.', 2) as [string, string | undefined];
+    if (half !== undefined) {
+      if (!groups.has(group) || (half !== 'read' && half !== 'write')) {
+        throw new StripeInputValidationError('Invalid tool selection', [
+          { field: 'tools', message: `${JSON.stringify(selector)}: expected <group>.read or <group>.write with a group of: ${[...groups].join(', ')}` },
+        ]);
+      }
+      for (const action of actions) if (action.group === group && action.hints.read_only === (half === 'read')) chosen.add(action.key);
+    } else if (groups.has(selector)) {
+      for (const action of actions) if (action.group === selector) chosen.add(action.key);
+    } else if (actions.some((action) => action.key === selector)) {
+      chosen.add(selector);
+    } else {
+      throw new StripeInputValidationError('Invalid tool selection', [
+        { field: 'tools', message: `${JSON.stringify(selector)} is neither an action key nor a group (groups: ${[...groups].join(', ')})` },
+      ]);
+    }
+  }
+  return actions.filter((action) => chosen.has(action.key));
+}

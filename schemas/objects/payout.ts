@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { defineObject } from './define';
+import { amount, created, currency, expandable, livemode, metadata, objectId, openEnum, SAMPLE_CREATED } from './fields';
+
+export const payoutObject = defineObject(
+  'payout',
+  'A payout: money sent from the Stripe balance to the account\'s bank account or debit card, with its arrival date and status.',
+  {
+    id: objectId('po'),
+    amount: amount.describe('Amount paid out, in the smallest currency unit.'),
+    application_fee: expandable('application fee').nullable().describe('The application fee charged on it (Connect), if any.'),
+    application_fee_amount: z.number().int().nullable().describe('The application fee amount (Connect), in the smallest currency unit; null when none.'),
+    arrival_date: z.number().int().describe('When it is expected to arrive in the bank (Unix time, seconds).'),
+    automatic: z.boolean().describe('true when Stripe made it on the automatic payout schedule, false when requested through the API.'),
+    balance_transaction: expandable('balance transaction').nullable().describe('The balance transaction that took the amount from the balance.'),
+    created,
+    currency,
+    description: z.string().nullable(),
+    destination: expandable('bank account or card').nullable().describe('The external bank account (ba_...) or card (card_...) it goes to.'),
+    failure_balance_transaction: expandable('balance transaction').nullable().describe('The balance transaction that returned the money when it failed; null otherwise.'),
+    failure_code: z.string().nullable().describe('Why it failed, e.g. account_closed; null unless failed.'),
+    failure_message: z.string().nullable().describe('Why it failed, in words; null unless failed.'),
+    livemode,
+    metadata: metadata.nullable(),
+    method: openEnum(['standard', 'instant'], 'How it is sent.'),
+    original_payout: expandable('payout').nullable().describe('The payout this one reverses, if it is a reversal.'),
+    reconciliation_status: openEnum(['not_applicable', 'in_progress', 'completed'], 'Whether its balance transactions are reconciled.'),
+    reversed_by: expandable('payout').nullable().describe('The payout that reversed this one, if any.'),
+    source_type: openEnum(['card', 'bank_account', 'fpx'], 'The balance it came from.'),
+    statement_descriptor: z.string().nullable().describe('Text on the bank statement.'),
+    status: openEnum(['pending', 'in_transit', 'paid', 'failed', 'canceled'], 'Where it stands.'),
+    trace_id: z
+      .looseObject({
+        status: openEnum(['pending', 'supported', 'unsupported'], 'Whether the bank provides a trace id; pending until the payout is paid, failed or canceled.'),
+        value: z.string().nullable().describe('The trace id to give the bank when a payout is missing; null unless status is supported.'),
+      })
+      .nullable()
+      .describe('The bank\'s trace id for the payout (API 2024-11-20 and later).'),
+    type: openEnum(['bank_account', 'card'], 'What it is sent to.'),
+  },
+  {
+    id: 'po_1TZ0aSample0001',
+    amount: 125000,
+    application_fee: null,
+    application_fee_amount: null,
+    arrival_date: SAMPLE_CREATED + 2 * 24 * 60 * 60,
+    automatic: false,
+    balance_transaction: 'txn_1TZ0aSamplePo001',
+    created: SAMPLE_CREATED,
+    currency: 'usd',
+    description: 'Weekly payout',
+    destination: 'ba_1TZ0aSampleBank01',
+    failure_balance_transaction: null,
+    failure_code: null,
+    failure_message: null,
+    livemode: false,
+    metadata: { week: '1' },
+    method: 'standard',
+    original_payout: null,
+    reconciliation_status: 'not_applicable',
+    reversed_by: null,
+    source_type: 'card',
+    statement_descriptor: 'WEEKLY PAYOUT',
+    status: 'pending',
+    trace_id: { status: 'pending', value: null },
+    type: 'bank_account',
+  },
+);

@@ -1,0 +1,306 @@
+/**
+ * `stripe-connector mcp` as an agent host runs it: the built CLI as a child process, the MCP SDK's
+ * own client over stdio, the emulator over real HTTP. The client checks every structured result
+ * against the tool's outputSchema, so each call here is also an output-schema check.
+ */
+import { execFile } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import { DerivedKeys, createMcpServer } from '../connector/mcp';
+import { actionHints } from '../connector/hints';
+import { listActions } from '../connector/registry';
+import { closeTransport } from '../connector/transport';
+import { TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
+
+const CLI = join(__dirname, '..', 'dist', 'connector', 'cli.js');
+const LIVE_KEY = 'sk_live_51ConnectorSuiteLiveKey0123456789abcdef';
+
+let emulator: Emulator;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  emulator = await startTestEmulator({ apiKeys: [TEST_KEY, LIVE_KEY] });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.close()));
+  await closeTransport();
+  await emulator.close();
+});
+beforeEach(() => emulator.reset());
+
+/** Starts `stripe-connector mcp <args>` and connects the SDK client to it; tools are listed once (the client caches output schemas from the list). */
+async function connect(args: string[] = [], key = TEST_KEY): Promise<{ client: Client; tools: Tool[]; stderr: () => string }> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'mcp', ...args],
+    env: { PATH: process.env.PATH ?? '', STRIPE_SECRET_KEY: key, STRIPE_API_BASE: emulator.url },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const client = new Client({ name: 'connector-test', version: '1.0.0' });
+  await client.connect(transport);
+  clients.push(client);
+  const { tools } = await client.listTools();
+  return { client, tools, stderr: () => stderr };
+}
+
+async function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await client.callTool({ name, arguments: args })) as CallToolResult;
+}
+
+const texts = (result: CallToolResult) => result.content.map((block) => (block.type === 'text' ? block.text : '')).join('\n');
+
+describe('stripe-connector mcp (stdio)', () => {
+  let session: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    session = await connect();
+  });
+
+  it('lists one tool per action, with input and output schemas and annotations', () => {
+    const actions = listActions();
+    expect(session.tools.map((tool) => tool.name).sort()).toEqual(actions.map((action) => action.key).sort());
+    const ajv = new AjvJsonSchemaValidator();
+    for (const tool of session.tools) {
+      const action = actions.find((a) => a.key === tool.name)!;
+      const hints = actionHints(action);
+      expect(tool.title).toBe(action.title);
+      expect(tool.description).toContain(action.description);
+      expect(tool.inputSchema.type).toBe('object');
+      expect(tool.outputSchema?.type).toBe('object');
+      // Each output schema compiles in the validator the SDK client uses for results.
+      expect(() => ajv.getValidator(tool.outputSchema as never)).not.toThrow();
+      expect(tool.annotations).toEqual({
+        title: action.title,
+        readOnlyHint: hints.read_only,
+        destructiveHint: hints.destructive,
+        idempotentHint: hints.idempotent,
+        openWorldHint: true,
+      });
+    }
+    const byName = new Map(session.tools.map((tool) => [tool.name, tool]));
+    expect(byName.get('list_customers')!.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true });
+    expect(byName.get('delete_customer')!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(byName.get('create_charge')!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+    expect(byName.get('void_invoice')!.annotations).toMatchObject({ destructiveHint: true });
+    expect(byName.get('expire_checkout_session')!.annotations).toMatchObject({ destructiveHint: true });
+    expect(byName.get('create_customer')!.description).toMatch(/identical call within 10 minutes/);
+    expect(byName.get('list_customers')!.description).toMatch(/next_page_arguments/);
+  });
+
+  it('create_customer then list_customers round-trips, with structured content matching the output schema', async () => {
+    const created = await call(session.client, 'create_customer', { email: 'agent@example.com', name: 'Agent Smith', idempotency_key: 'mcp-roundtrip-1' });
+    expect(created.isError).toBeFalsy();
+    const customer = created.structuredContent as { id: string; email: string; object: string };
+    expect(customer).toMatchObject({ object: 'customer', email: 'agent@example.com' });
+    expect(JSON.parse((created.content[0] as { text: string }).text)).toEqual(customer);
+
+    const listed = await call(session.client, 'list_customers', { email: 'agent@example.com' });
+    const page = listed.structuredContent as { data: { id: string }[]; has_more: boolean; next_page_arguments: unknown };
+    expect(page.data.map((c) => c.id)).toEqual([customer.id]);
+    expect(page.has_more).toBe(false);
+    expect(page.next_page_arguments).toBeNull();
+    expect(texts(listed)).toContain('this is the last page');
+  });
+
+  it('pages a list with the returned cursor: every customer once, newest first, no gaps', async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const result = await call(session.client, 'create_customer', { email: `page-${i}@example.com` });
+      created.push((result.structuredContent as { id: string }).id);
+    }
+    const seen: string[] = [];
+    let args: Record<string, unknown> = { limit: 3 };
+    for (let pages = 1; ; pages += 1) {
+      const result = await call(session.client, 'list_customers', args);
+      const page = result.structuredContent as { data: { id: string }[]; has_more: boolean; next_page_arguments: Record<string, string> | null };
+      seen.push(...page.data.map((c) => c.id));
+      if (!page.next_page_arguments) {
+        expect(pages).toBe(3);
+        expect(page.has_more).toBe(false);
+        break;
+      }
+      expect(page.next_page_arguments).toEqual({ starting_after: page.data.at(-1)!.id });
+      expect(texts(result)).toContain(`"starting_after":"${page.data.at(-1)!.id}"`);
+      args = { limit: 3, ...page.next_page_arguments };
+    }
+    expect(seen).toEqual([...created].reverse());
+
+    // return_all with max_items stops early and still says where to go on.
+    const capped = await call(session.client, 'list_customers', { return_all: true, max_items: 5 });
+    const cappedPage = capped.structuredContent as { data: { id: string }[]; has_more: boolean; next_page_arguments: Record<string, string> };
+    expect(cappedPage.data.map((c) => c.id)).toEqual(seen.slice(0, 5));
+    expect(cappedPage).toMatchObject({ has_more: true, next_page_arguments: { starting_after: seen[4] } });
+  });
+
+  it('an identical create without idempotency_key, called twice, creates one customer and says so', async () => {
+    const args = { email: 'twice@example.com', name: 'Retry Twice', metadata: { order: '42' } };
+    const first = await call(session.client, 'create_customer', args);
+    // Same arguments in another key order: the same call.
+    const second = await call(session.client, 'create_customer', { metadata: { order: '42' }, name: 'Retry Twice', email: 'twice@example.com' });
+    expect((second.structuredContent as { id: string }).id).toBe((first.structuredContent as { id: string }).id);
+    expect(texts(second)).toMatch(/Not done twice: an identical create_customer call/);
+    expect(texts(first)).not.toMatch(/Not done twice/);
+    const firstMeta = first._meta?.['stripe-connector/idempotency'] as { idempotency_key: string; repeated: boolean };
+    const secondMeta = second._meta?.['stripe-connector/idempotency'] as { idempotency_key: string; repeated: boolean };
+    expect(firstMeta.repeated).toBe(false);
+    expect(secondMeta).toEqual({ ...firstMeta, repeated: true });
+    // Stripe (the emulator) replayed the first answer for the second request.
+    const creates = emulator.requests.filter((r) => r.method === 'POST' && r.path === '/v1/customers');
+    expect(creates).toHaveLength(2);
+    expect(new Set(creates.map((r) => r.headers['idempotency-key']))).toEqual(new Set([firstMeta.idempotency_key]));
+    const listed = await call(session.client, 'list_customers', { email: 'twice@example.com' });
+    expect((listed.structuredContent as { data: unknown[] }).data).toHaveLength(1);
+
+    // Different arguments, or an explicit new key, are a new customer.
+    const other = await call(session.client, 'create_customer', { ...args, name: 'Someone Else' });
+    const explicit = await call(session.client, 'create_customer', { ...args, idempotency_key: 'agent-chose-this-key' });
+    const ids = new Set([first, other, explicit].map((r) => (r.structuredContent as { id: string }).id));
+    expect(ids.size).toBe(3);
+  });
+
+  it('invalid input is a tool error naming the field, and nothing reaches Stripe', async () => {
+    const before = emulator.requests.length;
+    const result = await call(session.client, 'create_customer', { email: 'not-an-email', colour: 'blue' });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    const text = texts(result);
+    expect(text).toMatch(/Field email: /);
+    expect(text).toMatch(/colour/);
+    expect(text).toMatch(/Nothing was sent to Stripe/);
+    const missingId = await call(session.client, 'retrieve_customer', { customer_id: '../charges' });
+    expect(missingId.isError).toBe(true);
+    expect(texts(missingId)).toMatch(/Field customer_id: /);
+    expect(emulator.requests.length).toBe(before);
+  });
+
+  it('Stripe errors come back as tool errors with the code, the field and a hint, never the key', async () => {
+    const result = await call(session.client, 'retrieve_customer', { customer_id: 'cus_DoesNotExist1' });
+    expect(result.isError).toBe(true);
+    const text = texts(result);
+    expect(text).toMatch(/No such customer/);
+    expect(text).toMatch(/code resource_missing/);
+    expect(text).toMatch(/Hint: customer not found: .*find_customer/);
+    expect(text).not.toContain(TEST_KEY);
+
+    const customer = (await call(session.client, 'create_customer', {})).structuredContent as { id: string };
+    const declined = await call(session.client, 'create_payment_intent', {
+      amount: 2000,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: 'pm_card_chargeDeclined',
+      confirm: true,
+    });
+    expect(declined.isError).toBe(true);
+    expect(texts(declined)).toMatch(/Hint: The card was declined/);
+    expect(session.stderr()).not.toContain(TEST_KEY);
+  });
+
+  it('a create Stripe refused outright gets a new key when called again (the refusal is not replayed)', async () => {
+    const args = { amount: 2000, currency: 'usd', customer: 'cus_NotThereYet01' };
+    const first = await call(session.client, 'create_payment_intent', args);
+    expect(first.isError).toBe(true);
+    const creates = () => emulator.requests.filter((r) => r.path === '/v1/payment_intents' && r.method === 'POST');
+    await call(session.client, 'create_payment_intent', args);
+    const keys = creates().map((r) => r.headers['idempotency-key']);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).not.toBe(keys[1]);
+  });
+});
+
+describe('stripe-connector mcp --read-only and --tools', () => {
+  it('--read-only lists no write tool and refuses a write call without sending it', async () => {
+    const { client, tools } = await connect(['--read-only']);
+    const readActions = listActions().filter((action) => actionHints(action).read_only);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(readActions.map((action) => action.key).sort());
+    expect(tools.every((tool) => tool.annotations?.readOnlyHint === true)).toBe(true);
+    const before = emulator.requests.length;
+    const refused = await call(client, 'create_customer', { email: 'no@example.com' });
+    expect(refused.isError).toBe(true);
+    expect(texts(refused)).toMatch(/runs read-only/);
+    expect(emulator.requests.length).toBe(before);
+    const read = await call(client, 'list_customers', {});
+    expect(read.isError).toBeFalsy();
+  });
+
+  it('--tools picks actions, groups and read halves; an unknown name fails the start', async () => {
+    const { tools } = await connect(['--tools', 'customers.read,create_refund,coupons']);
+    const names = tools.map((tool) => tool.name).sort();
+    const expected = listActions()
+      .filter((a) => (a.group === 'customers' && actionHints(a).read_only) || a.key === 'create_refund' || a.group === 'coupons')
+      .map((a) => a.key)
+      .sort();
+    expect(names).toEqual(expected);
+    expect(names).toContain('find_customer');
+    expect(names).not.toContain('create_customer');
+
+    // A typo stops the server before it serves anything, naming the bad selector.
+    const typo = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, [CLI, 'mcp', '--tools', 'customers,chargez'], { env: { PATH: process.env.PATH ?? '', STRIPE_SECRET_KEY: TEST_KEY } }, (error, _stdout, stderr) =>
+        resolve({ code: (error as { code?: number } | null)?.code ?? 0, stderr }),
+      );
+    });
+    expect(typo.code).toBe(2);
+    expect(JSON.parse(typo.stderr).error.fields).toEqual([{ field: 'tools', message: expect.stringContaining('"chargez" is neither an action key nor a group') }]);
+  });
+});
+
+describe('stripe-connector mcp with a live-mode key', () => {
+  it('refuses write tools unless --allow-live-writes', async () => {
+    const guarded = await connect([], LIVE_KEY);
+    expect(guarded.tools.some((tool) => tool.name === 'create_customer')).toBe(false);
+    expect(guarded.tools.some((tool) => tool.name === 'list_customers')).toBe(true);
+    const before = emulator.requests.length;
+    const refused = await call(guarded.client, 'create_customer', {});
+    expect(texts(refused)).toMatch(/live-mode key: write tools are refused in live mode unless .*--allow-live-writes/);
+    expect(emulator.requests.length).toBe(before);
+
+    const allowed = await connect(['--allow-live-writes'], LIVE_KEY);
+    const created = await call(allowed.client, 'create_customer', { email: 'live@example.com' });
+    expect(created.structuredContent).toMatchObject({ object: 'customer', livemode: true });
+    expect(guarded.stderr() + allowed.stderr()).not.toContain(LIVE_KEY);
+  });
+});
+
+describe('createMcpServer on a host\'s Streamable HTTP transport', () => {
+  let http: HttpServer;
+  afterAll(() => {
+    http.closeAllConnections();
+    return new Promise<void>((resolve) => http.close(() => resolve()));
+  });
+
+  it('serves the same tools in stateless mode, one server per request sharing one DerivedKeys', async () => {
+    const stripe = clientFor(emulator);
+    const derivedKeys = new DerivedKeys();
+    http = createServer(async (req: IncomingMessage, res) => {
+      const server = createMcpServer({ client: stripe, tools: ['customers'], derivedKeys });
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      res.on('close', () => void transport.close());
+      await server.connect(transport);
+      await transport.handleRequest(req, res);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+    const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`);
+    const client = new Client({ name: 'http-host-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(url));
+    clients.push(client);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(listActions().filter((a) => a.group === 'customers').map((a) => a.key).sort());
+    const created = (await client.callTool({ name: 'create_customer', arguments: { email: 'http@example.com' } })) as CallToolResult;
+    const found = (await client.callTool({ name: 'find_customer', arguments: { email: 'http@example.com' } })) as CallToolResult;
+    expect((found.structuredContent as { result: { id: string } }).result.id).toBe((created.structuredContent as { id: string }).id);
+    const again = (await client.callTool({ name: 'create_customer', arguments: { email: 'http@example.com' } })) as CallToolResult;
+    expect(again.structuredContent).toEqual(created.structuredContent);
+    expect(texts(again)).toMatch(/Not done twice/);
+    const none = (await client.callTool({ name: 'find_customer', arguments: { email: 'nobody@example.com' } })) as CallToolResult;
+    expect(none.structuredContent).toEqual({ result: null });
+    expect(texts(none)).toContain('Nothing found');
+  });
+});
