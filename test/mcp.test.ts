@@ -203,7 +203,20 @@ describe('stripe-connector mcp (stdio)', () => {
     expect(session.stderr()).not.toContain(TEST_KEY);
   });
 
-  it('a create Stripe refused outright gets a new key when called again (the refusal is not replayed)', async () => {
+  it('a declined payment called again identically is not tried again: Stripe replays the decline, one payment intent exists', async () => {
+    const customer = (await call(session.client, 'create_customer', {})).structuredContent as { id: string };
+    const args = { amount: 3100, currency: 'usd', customer: customer.id, payment_method: 'pm_card_chargeDeclined', confirm: true };
+    const before = emulator.objects('payment_intent').length;
+    const first = await call(session.client, 'create_payment_intent', args);
+    const second = await call(session.client, 'create_payment_intent', args);
+    expect([first.isError, second.isError]).toEqual([true, true]);
+    expect(texts(second)).toMatch(/card_declined/);
+    expect(emulator.objects('payment_intent').length).toBe(before + 1);
+    const keys = emulator.requests.filter((r) => r.path === '/v1/payment_intents' && r.method === 'POST').map((r) => r.headers['idempotency-key']);
+    expect(new Set(keys).size).toBe(1);
+  });
+
+  it('a create Stripe refused before doing anything (404: no such customer) gets a new key when called again', async () => {
     const args = { amount: 2000, currency: 'usd', customer: 'cus_NotThereYet01' };
     const first = await call(session.client, 'create_payment_intent', args);
     expect(first.isError).toBe(true);

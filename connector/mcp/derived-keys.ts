@@ -64,8 +64,8 @@ export class DerivedKeys {
   }
 
   /**
-   * Forgets a key whose call Stripe refused outright (a 4xx: nothing was created). The agent may fix
-   * the cause and call again; Stripe would otherwise replay the same refusal for the whole window.
+   * Forgets a key whose call Stripe refused before doing anything (nothing was created). The agent
+   * may fix the cause and call again; Stripe would otherwise replay the same refusal for 24 hours.
    */
   forget(key: string): void {
     for (const [fingerprint, entry] of this.byCall) if (entry.key === key) this.byCall.delete(fingerprint);

@@ -87,9 +87,14 @@ function successResult(spec: ToolSpec, input: Record<string, unknown>, result: u
   };
 }
 
-/** A 4xx that Stripe answered (not a conflict or rate limit): nothing happened, so a fixed retry may get a new key. */
-function refusedOutright(error: unknown): boolean {
-  return error instanceof StripeError && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 && error.statusCode !== 409 && error.statusCode !== 429;
+/**
+ * Stripe refused the request before doing anything (400 bad request, 401/403 key, 404 no such
+ * object), so the agent may fix the cause and call again with a fresh key. Not a 402: a declined
+ * payment created its charge or payment intent, and the same call must replay that decline rather
+ * than try the card again; nor 409/429/5xx/network, whose outcome may be unknown.
+ */
+function refusedBeforeDoingAnything(error: unknown): boolean {
+  return error instanceof StripeError && [400, 401, 403, 404].includes(error.statusCode ?? 0);
 }
 
 let catalogueCache: ManifestAction[] | undefined;
@@ -158,7 +163,7 @@ export function createMcpServer(options: McpServerOptions): Server {
       const result = await runParsed(action, input, { client });
       return successResult(spec, input, result, derived, derivedKeys.now());
     } catch (error) {
-      if (derived && refusedOutright(error)) derivedKeys.forget(derived.key);
+      if (derived && refusedBeforeDoingAnything(error)) derivedKeys.forget(derived.key);
       return toolErrorResult(error, hintContext);
     }
   });
