@@ -15,7 +15,7 @@ import {
   shipping,
   stripeId,
 } from '../schemas/common';
-import { deletedOf, objectOrNull } from '../schemas/objects/define';
+import { deletedOf, objectOrDeleted, objectOrNull } from '../schemas/objects/define';
 import { customerObject } from '../schemas/objects/customer';
 
 const group = 'customers';
@@ -86,7 +86,7 @@ export const retrieveCustomer = defineAction({
   title: 'Retrieve customer',
   description: 'Retrieves a customer by id. A deleted customer comes back as { id, object, deleted: true }.',
   group,
-  output: customerObject,
+  output: objectOrDeleted(customerObject),
   method: 'GET',
   path: '/v1/customers/{customer_id}',
   input: z.object({ customer_id: customerId, expand }).strict(),

@@ -47,8 +47,10 @@ export interface ResourceDefinition {
 
   /** POST basePath. Builds and stores the object (via ctx.store.insert), returns the record. */
   create?: { params: ParamSpecs; handle(ctx: RequestContext, params: Params): StoredRecord };
-  /** GET basePath/:id. A deleted object answers its deleted stub (Stripe does that for customers). */
+  /** GET basePath/:id. A deleted object is a 404 resource_missing, unless `keepsDeletedStub`. */
   retrieve?: { params?: ParamSpecs };
+  /** A retrieve of a deleted object answers its deleted stub: Stripe does that for customers only. */
+  keepsDeletedStub?: boolean;
   /** POST basePath/:id. Mutates record.object. */
   update?: { params: ParamSpecs; handle(ctx: RequestContext, record: StoredRecord, params: Params): void };
   /** DELETE basePath/:id. Returns the deleted stub; the generic layer removes it from lists. */

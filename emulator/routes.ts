@@ -151,7 +151,7 @@ function retrieveRoute(def: ResourceDefinition, segments: string[]): Route {
     run(ctx, params, id) {
       const tree = expandTree(ctx, def, params);
       const record = ctx.store.get(id!, def.type);
-      if (record?.deleted) return ok(structuredClone(record.deleted));
+      if (record?.deleted && def.keepsDeletedStub) return ok(structuredClone(record.deleted));
       return ok(expandObject(ctx, def, ctx.store.require(def.type, id!).object, tree));
     },
   };

@@ -79,11 +79,20 @@ function toolDescription(action: ManifestAction, paged: ToolSpec['paged'], takes
   return parts.join(' ');
 }
 
+/** Whether every value the schema allows is an object (an object schema, or a union of them). */
+function objectsOnly(schema: JsonSchema): boolean {
+  if (schema.type === 'object') return true;
+  const branches = schema.anyOf as JsonSchema[] | undefined;
+  return Array.isArray(branches) && branches.length > 0 && branches.every(objectsOnly);
+}
+
 export function toolSpec(action: ManifestAction, windowMinutes: number): ToolSpec {
   const input = bare(action.input);
-  const output = bare(action.output);
+  const bareOutput = bare(action.output);
   const paged = pagingOf(action);
-  const wrapped = output.type !== 'object';
+  const wrapped = !objectsOnly(bareOutput);
+  // MCP wants `type: object` at the top; a union of objects (retrieve_customer: customer or its deleted stub) gets it said.
+  const output = wrapped || bareOutput.type === 'object' ? bareOutput : { type: 'object', ...bareOutput };
   const takesIdempotencyKey = 'idempotency_key' in (input.properties ?? {});
   let outputSchema: JsonSchema = wrapped
     ? { type: 'object', properties: { [WRAPPED_RESULT_FIELD]: output }, required: [WRAPPED_RESULT_FIELD], additionalProperties: false }

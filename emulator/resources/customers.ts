@@ -78,6 +78,7 @@ export const customers: ResourceDefinition = {
   idPrefix: 'cus_',
   idLength: 14,
   basePath: '/v1/customers',
+  keepsDeletedStub: true,
 
   create: {
     params: CREATE_PARAMS,

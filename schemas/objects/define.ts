@@ -79,15 +79,24 @@ export function searchResultOf(item: StripeObjectType): Output {
   };
 }
 
+function deletedSchema(item: StripeObjectType) {
+  return z
+    .looseObject({ id: z.string(), object: z.literal(item.object), deleted: z.literal(true) })
+    .describe(`The deleted ${item.object}'s id.`);
+}
+
 /** What Stripe answers a delete with: the id and `deleted: true`. */
 export function deletedOf(item: StripeObjectType): Output {
   const id = item.sample.id;
   if (typeof id !== 'string') throw new Error(`deletedOf(${item.object}): the sample has no id`);
+  return { schema: deletedSchema(item), sample: { id, object: item.object, deleted: true } };
+}
+
+/** A retrieve that answers a deleted object with its stub (Stripe does so for customers). */
+export function objectOrDeleted(item: StripeObjectType): Output {
   return {
-    schema: z
-      .looseObject({ id: z.string(), object: z.literal(item.object), deleted: z.literal(true) })
-      .describe(`The deleted ${item.object}'s id.`),
-    sample: { id, object: item.object, deleted: true },
+    schema: z.union([item.schema, deletedSchema(item)]).describe(`The ${item.object}, or { id, object, deleted: true } once it is deleted.`),
+    sample: item.sample,
   };
 }
 

@@ -1,3 +1,4 @@
+import { caught } from '../support/harness';
 import type { ActionCase, CaseContext } from './types';
 
 const product = (ctx: CaseContext, fields: Record<string, unknown> = {}) => ctx.run('create_product', { name: 'T-shirt', ...fields });
@@ -48,7 +49,8 @@ export const cases: ActionCase[] = [
     request: (input) => ({ method: 'DELETE', path: `/v1/products/${input.product_id}` }),
     check: async (result, input, ctx) => {
       expect(result).toEqual({ id: input.product_id, object: 'product', deleted: true });
-      expect(await ctx.run('retrieve_product', { product_id: input.product_id })).toMatchObject({ deleted: true });
+      // Unlike a customer, a deleted product is gone: Stripe answers 404.
+      expect(await caught(ctx.run('retrieve_product', { product_id: input.product_id }))).toMatchObject({ statusCode: 404, code: 'resource_missing' });
     },
     invalid: { input: { product_id: 'cus_1' }, field: 'product_id' },
   },

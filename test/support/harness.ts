@@ -2,7 +2,8 @@ import { StripeClient, type StripeClientOptions } from '../../connector/client';
 import type { ConnectionConfig } from '../../connector/connection';
 import { StripeError } from '../../connector/errors';
 import { createLogger, type Logger } from '../../connector/logger';
-import { runAction } from '../../connector/registry';
+import { getAction, runAction } from '../../connector/registry';
+import { expectMatchesOutput } from './outputs';
 import { closeTransport } from '../../connector/transport';
 import { startEmulator } from '../../emulator';
 import type { Emulator, EmulatorOptions } from '../../emulator/types';
@@ -61,7 +62,12 @@ export function useEmulator(options?: EmulatorOptions): EmulatorEnv {
     get client() {
       return current().client;
     },
-    run: (key, input) => runAction(key, input, { client: current().client }),
+    // Every result, in every state a test drives an object into, must match the action's output schema.
+    run: async (key, input) => {
+      const result = await runAction(key, input, { client: current().client });
+      expectMatchesOutput(getAction(key).output, result, `${key}'s result`);
+      return result;
+    },
   };
 }
 
