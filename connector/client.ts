@@ -142,6 +142,16 @@ export class StripeClient {
     return this.connection.mode;
   }
 
+  /** The connected account requests act on (`Stripe-Account`), if any. */
+  get stripeAccount(): string | undefined {
+    return this.connection.stripeAccount;
+  }
+
+  /** The `Stripe-Version` sent: the connection's override, else the pinned version. */
+  get apiVersion(): string {
+    return this.connection.apiVersion ?? STRIPE_API_VERSION;
+  }
+
   /** Sends one request, retrying what is safe to retry; returns Stripe's JSON or throws a StripeError. */
   async request<T = unknown>(request: StripeRequest): Promise<StripeResponse<T>> {
     assertApiPath(request.path);

@@ -50,7 +50,8 @@ export interface ManifestTrigger {
 }
 
 export interface Manifest {
-  manifest_version: 1;
+  /** 2: actions and triggers carry `output` and `sample` (triggers' `sample_output` is now `sample`). */
+  manifest_version: 2;
   name: string;
   display_name: string;
   version: string;
@@ -68,7 +69,7 @@ export interface Manifest {
 /** Everything a flow builder needs to render and call the connector, derived from the code alone. */
 export function buildManifest(): Manifest {
   return {
-    manifest_version: 1,
+    manifest_version: 2,
     name: CONNECTOR_NAME,
     display_name: 'Stripe',
     version: CONNECTOR_VERSION,

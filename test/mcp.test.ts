@@ -21,12 +21,14 @@ import { TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support
 
 const CLI = join(__dirname, '..', 'dist', 'connector', 'cli.js');
 const LIVE_KEY = 'sk_live_51ConnectorSuiteLiveKey0123456789abcdef';
+const READ_ONLY_KEY = 'rk_test_51ConnectorSuiteReadOnly0123456789abc';
+const UNKNOWN_KEY = 'sk_test_51ConnectorSuiteNotAKnownKey012345678';
 
 let emulator: Emulator;
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  emulator = await startTestEmulator({ apiKeys: [TEST_KEY, LIVE_KEY] });
+  emulator = await startTestEmulator({ apiKeys: [TEST_KEY, LIVE_KEY], readOnlyKeys: [READ_ONLY_KEY] });
 });
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.close()));
@@ -36,11 +38,11 @@ afterAll(async () => {
 beforeEach(() => emulator.reset());
 
 /** Starts `stripe-connector mcp <args>` and connects the SDK client to it; tools are listed once (the client caches output schemas from the list). */
-async function connect(args: string[] = [], key = TEST_KEY): Promise<{ client: Client; tools: Tool[]; stderr: () => string }> {
+async function connect(args: string[] = [], key = TEST_KEY, env: Record<string, string> = {}): Promise<{ client: Client; tools: Tool[]; stderr: () => string }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI, 'mcp', ...args],
-    env: { PATH: process.env.PATH ?? '', STRIPE_SECRET_KEY: key, STRIPE_API_BASE: emulator.url },
+    env: { PATH: process.env.PATH ?? '', STRIPE_SECRET_KEY: key, STRIPE_API_BASE: emulator.url, ...env },
     stderr: 'pipe',
   });
   let stderr = '';
@@ -88,11 +90,17 @@ describe('stripe-connector mcp (stdio)', () => {
     const byName = new Map(session.tools.map((tool) => [tool.name, tool]));
     expect(byName.get('list_customers')!.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true });
     expect(byName.get('delete_customer')!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
-    expect(byName.get('create_charge')!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+    expect(byName.get('create_customer')!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false, idempotentHint: false });
+    // Moving money cannot be undone: a host that auto-approves non-destructive tools must still ask.
+    expect(byName.get('create_charge')!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: false });
+    expect(byName.get('create_refund')!.annotations).toMatchObject({ destructiveHint: true });
+    expect(byName.get('update_customer')!.annotations).toMatchObject({ destructiveHint: false, idempotentHint: true });
     expect(byName.get('void_invoice')!.annotations).toMatchObject({ destructiveHint: true });
     expect(byName.get('expire_checkout_session')!.annotations).toMatchObject({ destructiveHint: true });
-    expect(byName.get('create_customer')!.description).toMatch(/identical call within 10 minutes/);
+    expect(byName.get('create_customer')!.description).toMatch(/identical call to this server within 10 minutes/);
     expect(byName.get('list_customers')!.description).toMatch(/next_page_arguments/);
+    // Two identical usage reports are two uses: meter events get no derived key (Stripe dedupes by identifier).
+    expect(byName.get('create_meter_event')!.description).not.toMatch(/identical call/);
   });
 
   it('create_customer then list_customers round-trips, with structured content matching the output schema', async () => {
@@ -166,6 +174,69 @@ describe('stripe-connector mcp (stdio)', () => {
     expect(ids.size).toBe(3);
   });
 
+  it('pages backwards with ending_before, page by page and with return_all, without gaps', async () => {
+    const created: string[] = [];
+    for (let i = 0; i < 7; i += 1) created.push(((await call(session.client, 'create_customer', { name: `back-${i}` })).structuredContent as { id: string }).id);
+    // Newer than the oldest, 3 at a time: each page says where the next (newer) one ends.
+    const seen: string[] = [];
+    let args: Record<string, unknown> = { limit: 3, ending_before: created[0] };
+    for (;;) {
+      const page = (await call(session.client, 'list_customers', args)).structuredContent as { data: { id: string }[]; next_page_arguments: Record<string, string> | null };
+      seen.unshift(...page.data.map((c) => c.id));
+      if (!page.next_page_arguments) break;
+      expect(page.next_page_arguments).toEqual({ ending_before: page.data[0]!.id });
+      args = { limit: 3, ...page.next_page_arguments };
+    }
+    expect(seen).toEqual([...created.slice(1)].reverse());
+    // return_all walks oldest first and stops at max_items; the cursor continues after the newest it returned.
+    const walked = (await call(session.client, 'list_customers', { ending_before: created[0], return_all: true, max_items: 3 })).structuredContent as {
+      data: { id: string }[];
+      next_page_arguments: Record<string, string>;
+    };
+    expect(walked.data.map((c) => c.id)).toEqual(created.slice(1, 4));
+    expect(walked.next_page_arguments).toEqual({ ending_before: created[3] });
+    const rest = (await call(session.client, 'list_customers', { ending_before: created[3], return_all: true, max_items: 10 })).structuredContent as {
+      data: { id: string }[];
+      next_page_arguments: unknown;
+    };
+    expect(rest.data.map((c) => c.id)).toEqual(created.slice(4));
+    expect(rest.next_page_arguments).toBeNull();
+  });
+
+  it('pages a search with its page token, and says when max_items cut it', async () => {
+    for (let i = 0; i < 5; i += 1) await call(session.client, 'create_customer', { name: 'Searchable', email: `s${i}@example.com` });
+    const first = await call(session.client, 'search_customers', { query: "name:'Searchable'", limit: 2 });
+    const page = first.structuredContent as { data: unknown[]; next_page: string; next_page_arguments: Record<string, string> };
+    expect(page.data).toHaveLength(2);
+    expect(page.next_page_arguments).toEqual({ page: page.next_page });
+    const second = (await call(session.client, 'search_customers', { query: "name:'Searchable'", limit: 2, ...page.next_page_arguments })).structuredContent as { data: unknown[] };
+    expect(second.data).toHaveLength(2);
+    const capped = await call(session.client, 'search_customers', { query: "name:'Searchable'", return_all: true, max_items: 3 });
+    expect(capped.structuredContent).toMatchObject({ has_more: true, next_page_arguments: null });
+    expect(texts(capped)).toMatch(/cut at max_items/);
+  });
+
+  it('retrieving a deleted customer returns its stub as structured content, not an error', async () => {
+    const customer = (await call(session.client, 'create_customer', { email: 'gone@example.com' })).structuredContent as { id: string };
+    await call(session.client, 'delete_customer', { customer_id: customer.id });
+    const retrieved = await call(session.client, 'retrieve_customer', { customer_id: customer.id });
+    expect(retrieved.isError).toBeFalsy();
+    expect(retrieved.structuredContent).toEqual({ id: customer.id, object: 'customer', deleted: true });
+  });
+
+  it('raw_api_request derives a key only for a POST: a repeated GET is read again, a repeated POST is not done twice', async () => {
+    const get = { method: 'GET', path: '/v1/customers', query: { limit: 1 } };
+    const reads = [await call(session.client, 'raw_api_request', get), await call(session.client, 'raw_api_request', get)];
+    for (const read of reads) {
+      expect(read._meta).toBeUndefined();
+      expect(texts(read)).not.toMatch(/Not done twice/);
+    }
+    const post = { method: 'POST', path: '/v1/customers', body: { email: 'raw@example.com' } };
+    const [a, b] = [await call(session.client, 'raw_api_request', post), await call(session.client, 'raw_api_request', post)];
+    expect((b.structuredContent as { id: string }).id).toBe((a.structuredContent as { id: string }).id);
+    expect(texts(b)).toMatch(/Not done twice/);
+  });
+
   it('invalid input is a tool error naming the field, and nothing reaches Stripe', async () => {
     const before = emulator.requests.length;
     const result = await call(session.client, 'create_customer', { email: 'not-an-email', colour: 'blue' });
@@ -200,6 +271,7 @@ describe('stripe-connector mcp (stdio)', () => {
     });
     expect(declined.isError).toBe(true);
     expect(texts(declined)).toMatch(/Hint: The card was declined/);
+    expect(texts(declined)).toMatch(/The payment intent pi_\w+ exists: confirm_payment_intent with another payment_method retries it/);
     expect(session.stderr()).not.toContain(TEST_KEY);
   });
 
@@ -261,7 +333,39 @@ describe('stripe-connector mcp --read-only and --tools', () => {
       );
     });
     expect(typo.code).toBe(2);
+    const empty = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, [CLI, 'mcp', '--tools', ''], { env: { PATH: process.env.PATH ?? '', STRIPE_SECRET_KEY: TEST_KEY } }, (error, _stdout, stderr) =>
+        resolve({ code: (error as { code?: number } | null)?.code ?? 0, stderr }),
+      );
+    });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/selects no tool/);
     expect(JSON.parse(typo.stderr).error.fields).toEqual([{ field: 'tools', message: expect.stringContaining('"chargez" is neither an action key nor a group') }]);
+  });
+});
+
+describe('stripe-connector mcp with other keys and versions', () => {
+  it('a refused key and a restricted key get hints that say so, without the key', async () => {
+    const refused = await connect([], UNKNOWN_KEY);
+    const auth = await call(refused.client, 'list_customers', {});
+    expect(auth.isError).toBe(true);
+    expect(texts(auth)).toMatch(/Hint: Stripe refused the server's API key .* STRIPE_SECRET_KEY/);
+    expect(texts(auth)).not.toContain(UNKNOWN_KEY);
+
+    const restricted = await connect([], READ_ONLY_KEY);
+    const denied = await call(restricted.client, 'create_customer', {});
+    expect(denied.isError).toBe(true);
+    expect(texts(denied)).toMatch(/Hint: The API key may not do this \(a restricted rk_ key/);
+    expect(texts(denied) + refused.stderr() + restricted.stderr()).not.toMatch(/ConnectorSuite(NotAKnownKey|ReadOnly)/);
+  });
+
+  it('with a Stripe-Version other than the pinned one, tools carry no outputSchema (objects may differ) but work', async () => {
+    const { client, tools } = await connect([], TEST_KEY, { STRIPE_API_VERSION: '2024-04-10' });
+    expect(tools.length).toBeGreaterThan(100);
+    expect(tools.every((tool) => tool.outputSchema === undefined)).toBe(true);
+    const created = await call(client, 'create_customer', { email: 'old-version@example.com' });
+    expect(created.structuredContent).toMatchObject({ object: 'customer' });
+    expect(emulator.requests.at(-1)!.headers['stripe-version']).toBe('2024-04-10');
   });
 });
 

@@ -80,12 +80,16 @@ describe('every action', () => {
     expect(jsonSchemaProblems(entry('find_customer').output, { id: 'cus_1' })).toBeDefined();
   });
 
-  it('carries hints: GET means read-only, and deletes, cancels, voids, detaches and expiries are destructive', () => {
+  it('carries hints: GET means read-only; removals and money movements are destructive; updates are idempotent', () => {
+    const moneyCreates = ['create_charge', 'create_payment_intent', 'create_refund', 'create_payout', 'create_transfer', 'create_subscription', 'create_credit_note'];
     for (const action of listActions()) {
       const hints = actionHints(action);
       expect([action.key, hints.read_only]).toEqual([action.key, action.method === 'GET']);
-      if (/^(delete|cancel|void|detach|expire)_/.test(action.key)) expect([action.key, hints.destructive]).toEqual([action.key, true]);
-      if (/^create_/.test(action.key)) expect([action.key, hints]).toEqual([action.key, { read_only: false, destructive: false, idempotent: false }]);
+      if (/^(delete|cancel|void|detach|expire|close|capture|pay)_/.test(action.key)) expect([action.key, hints.destructive]).toEqual([action.key, true]);
+      if (/^create_/.test(action.key)) {
+        expect([action.key, hints]).toEqual([action.key, { read_only: false, destructive: moneyCreates.includes(action.key), idempotent: false }]);
+      }
+      if (/^update_/.test(action.key)) expect([action.key, hints]).toEqual([action.key, { read_only: false, destructive: false, idempotent: true }]);
       expect(manifest.actions.find((a) => a.key === action.key)!.hints).toEqual(hints);
     }
   });

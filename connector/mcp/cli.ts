@@ -7,11 +7,12 @@ import { createMcpServer } from './server';
 export async function runMcpCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { tools: { type: 'string' }, 'read-only': { type: 'boolean' }, 'allow-live-writes': { type: 'boolean' } },
+    options: { tools: { type: 'string', multiple: true }, 'read-only': { type: 'boolean' }, 'allow-live-writes': { type: 'boolean' } },
   });
   const server = createMcpServer({
     client: clientFromEnv(),
-    tools: values.tools?.split(','),
+    // --tools a,b and --tools a --tools b alike.
+    tools: values.tools?.flatMap((list) => list.split(',')),
     readOnly: values['read-only'] ?? false,
     allowLiveWrites: values['allow-live-writes'] ?? false,
   });

@@ -1,8 +1,11 @@
 /**
  * Idempotency keys for agents that do not send one. An agent that times out, or loses the answer,
  * calls the same create again; with a fresh key each time Stripe would create a second customer or
- * charge. So an identical call (same tool, same arguments) within the window gets the key of the
- * first, and Stripe answers it with the first call's result.
+ * charge. So an identical call (same connection, tool and arguments) within the window gets the key
+ * of the first, and Stripe answers it with the first call's result.
+ *
+ * The keys live in this object's memory: a restarted server starts with none (Stripe's own record
+ * of a key lasts 24 hours, but a new server derives a new key). Hosts keep one per process.
  */
 import { createHash } from 'node:crypto';
 
@@ -50,11 +53,14 @@ export class DerivedKeys {
     return Math.round(this.windowMs / 60_000);
   }
 
-  /** The key for this call: the first identical call's within the window, else a new one. */
-  keyFor(tool: string, args: Record<string, unknown>): DerivedKey {
+  /**
+   * The key for this call: the first identical call's within the window, else a new one. `scope`
+   * names the connection (mode, account), so one instance can serve several without mixing them.
+   */
+  keyFor(scope: string, tool: string, args: Record<string, unknown>): DerivedKey {
     const now = this.now();
     this.prune(now);
-    const fingerprint = createHash('sha256').update(tool).update('\n').update(canonicalJson(args)).digest('hex');
+    const fingerprint = createHash('sha256').update(canonicalJson([scope, tool, args])).digest('hex');
     const seen = this.byCall.get(fingerprint);
     if (seen) return { key: seen.key, repeated: true, firstAt: seen.firstAt };
     // The time in the key keeps it apart from the same call in an earlier window (Stripe keeps keys 24 h).

@@ -4,7 +4,18 @@
  * by the error classes; nothing here adds the key.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { StripeError, StripeInputValidationError, maskSecrets } from '../errors';
+import {
+  StripeAPIError,
+  StripeAuthenticationError,
+  StripeCardError,
+  StripeConnectionError,
+  StripeError,
+  StripeIdempotencyError,
+  StripeInputValidationError,
+  StripePermissionError,
+  StripeRateLimitError,
+  maskSecrets,
+} from '../errors';
 
 export interface HintContext {
   /** The tools this server offers (hints only point at tools the agent can call). */
@@ -41,33 +52,42 @@ const CODE_HINTS: Record<string, string> = {
   payment_intent_unexpected_state: 'The payment intent is not in a state that allows this: retrieve_payment_intent shows its status.',
   invoice_not_editable: 'The invoice is finalized and can no longer be edited: void it and create a new one, or use a credit note.',
   balance_insufficient: 'Not enough available balance: retrieve_balance shows what is available.',
-  idempotency_key_in_use: 'An identical request is still running: wait a moment and call again with the same arguments.',
   email_invalid: 'The email address is not valid.',
 };
 
+function cardHint(error: StripeError, context: HintContext): string {
+  const parts = [
+    `The card was declined${error.decline_code ? ` (${error.decline_code})` : ''}: the customer needs another payment method.`,
+    'Calling again with the same arguments replays this decline; a new idempotency_key tries the card again.',
+  ];
+  if (error.payment_intent && context.available.has('confirm_payment_intent')) {
+    parts.push(`The payment intent ${error.payment_intent} exists: confirm_payment_intent with another payment_method retries it.`);
+  }
+  return parts.join(' ');
+}
+
+// By class, not by Stripe's `type`: Stripe sends invalid_request_error for a 401 or 403.
 function hintFor(error: StripeError, context: HintContext): string {
   if (error instanceof StripeInputValidationError) {
     return 'Nothing was sent to Stripe. Fix the named field(s) to match the tool\'s inputSchema and call again.';
   }
+  if (error instanceof StripeAuthenticationError) {
+    return 'Stripe refused the server\'s API key (wrong, expired or revoked): the user must set a valid STRIPE_SECRET_KEY and restart the server. Other tools will fail the same way.';
+  }
+  if (error instanceof StripePermissionError) {
+    return 'The API key may not do this (a restricted rk_ key without this permission): the user can grant it in the Stripe Dashboard; read tools may still work.';
+  }
+  if (error instanceof StripeRateLimitError) return 'Stripe is rate limiting: wait a few seconds and call again with the same arguments.';
+  if (error instanceof StripeIdempotencyError) {
+    return 'This idempotency_key was already used with different arguments (or is in use right now): pass a new idempotency_key to make a different call.';
+  }
   if (error.code === 'resource_missing') return missingObjectHint(error, context);
   if (error.code && CODE_HINTS[error.code]) return CODE_HINTS[error.code]!;
-  switch (error.type) {
-    case 'card_error':
-      return `The card was declined${error.decline_code ? ` (${error.decline_code})` : ''}: the customer needs another payment method; retrying the same card will not help.`;
-    case 'authentication_error':
-      return 'Stripe refused the server\'s API key (wrong, expired or revoked): the user must set a valid STRIPE_SECRET_KEY and restart the server. Other tools will fail the same way.';
-    case 'permission_error':
-      return 'The API key may not do this (a restricted rk_ key without this permission): the user can grant it in the Stripe Dashboard.';
-    case 'rate_limit_error':
-      return 'Stripe is rate limiting: wait a few seconds and call again.';
-    case 'idempotency_error':
-      return 'This idempotency_key was already used with different arguments: pass a new idempotency_key to make a different call.';
-    case 'api_error':
-    case 'api_connection_error':
-      return 'Stripe could not be reached or failed (retries are exhausted): call again later with the same arguments; creates stay safe to repeat.';
-    default:
-      return error.param ? `Check the ${error.param} argument.` : 'See the message; the tool\'s description says what to pass.';
+  if (error instanceof StripeCardError) return cardHint(error, context);
+  if (error instanceof StripeAPIError || error instanceof StripeConnectionError) {
+    return 'Stripe could not be reached or failed (retries are exhausted): call again later with the same arguments; creates stay safe to repeat.';
   }
+  return error.param ? `Check the ${error.param} argument.` : 'See the message; the tool\'s description says what to pass.';
 }
 
 /** The tool error result: a readable text for the agent, the same facts as JSON after it. */

@@ -13,7 +13,7 @@ import type { StripeClient } from '../client';
 import { StripeError } from '../errors';
 import { buildManifest, type ManifestAction } from '../manifest';
 import { getAction } from '../registry';
-import { CONNECTOR_NAME, CONNECTOR_VERSION } from '../version';
+import { CONNECTOR_NAME, CONNECTOR_VERSION, STRIPE_API_VERSION } from '../version';
 import { DerivedKeys, type DerivedKey } from './derived-keys';
 import { refusal, toolErrorResult, type HintContext } from './errors';
 import { NEXT_PAGE_FIELD, WRAPPED_RESULT_FIELD, selectActions, toolSpec, type ToolSpec } from './tools';
@@ -52,10 +52,25 @@ function nextPageArguments(spec: ToolSpec, input: Record<string, unknown>, resul
   if (typeof result.next_page === 'string' && result.next_page) return { page: result.next_page };
   const data = Array.isArray(result.data) ? (result.data as { id?: unknown }[]) : [];
   if (spec.paged !== 'list' || data.length === 0) return null;
-  // ending_before walks towards newer objects: its next page ends before the newest one seen.
-  const edge = input.ending_before !== undefined ? data[0] : data[data.length - 1];
-  if (typeof edge?.id !== 'string') return null;
-  return input.ending_before !== undefined ? { ending_before: edge.id } : { starting_after: edge.id };
+  if (input.ending_before === undefined) {
+    const last = data[data.length - 1]?.id;
+    return typeof last === 'string' ? { starting_after: last } : null;
+  }
+  // ending_before walks towards newer objects. One page comes newest first (its first item is the
+  // newest); return_all hands back the walk oldest first (its last item is the newest).
+  const newest = (input.return_all ? data[data.length - 1] : data[0])?.id;
+  return typeof newest === 'string' ? { ending_before: newest } : null;
+}
+
+function pagingNote(spec: ToolSpec, structured: Record<string, unknown>): string {
+  const count = Array.isArray(structured.data) ? structured.data.length : 0;
+  const next = structured[NEXT_PAGE_FIELD];
+  if (next) return `${count} items; more follow: call ${spec.action.key} again with the same arguments plus ${JSON.stringify(next)}.`;
+  if (structured.has_more === true) {
+    // A search cut by max_items mid-page has no token to resume from.
+    return `${count} items; more match, but this result was cut at max_items: raise max_items or narrow the query.`;
+  }
+  return `${count} items; this is the last page.`;
 }
 
 /** The result as MCP wants it: structured content, its JSON as text, and notes for the agent. */
@@ -64,13 +79,7 @@ function successResult(spec: ToolSpec, input: Record<string, unknown>, result: u
   const notes: string[] = [];
   if (spec.paged) {
     structured = { ...structured, [NEXT_PAGE_FIELD]: nextPageArguments(spec, input, structured) };
-    const args = structured[NEXT_PAGE_FIELD];
-    const count = Array.isArray(structured.data) ? structured.data.length : 0;
-    notes.push(
-      args
-        ? `${count} items; more follow: call ${spec.action.key} again with the same arguments plus ${JSON.stringify(args)}.`
-        : `${count} items; this is the last page.`,
-    );
+    notes.push(pagingNote(spec, structured));
   }
   if (spec.wrapped && result === null) notes.push('Nothing found (null).');
   if (derived?.repeated) {
@@ -104,10 +113,26 @@ function catalogue(): ManifestAction[] {
   return catalogueCache;
 }
 
+/**
+ * Tools that take idempotency_key but get no derived one: Stripe dedupes meter events by their own
+ * `identifier`, and two identical usage reports within minutes are two uses, not a retry.
+ */
+const NO_DERIVED_KEY = new Set(['create_meter_event']);
+
+const clientIds = new WeakMap<StripeClient, number>();
+let lastClientId = 0;
+/** Which connection a derived key belongs to: one DerivedKeys may serve several clients. */
+function connectionScope(client: StripeClient): string {
+  if (!clientIds.has(client)) clientIds.set(client, ++lastClientId);
+  return `${clientIds.get(client)}:${client.mode}:${client.stripeAccount ?? ''}`;
+}
+
 /** The MCP server for one Stripe connection; connect it to stdio, Streamable HTTP or any transport. */
 export function createMcpServer(options: McpServerOptions): Server {
   const { client } = options;
   const derivedKeys = options.derivedKeys ?? new DerivedKeys();
+  // The output schemas describe the pinned API version; another version's objects may not match them.
+  const pinnedVersion = client.apiVersion === STRIPE_API_VERSION;
   const liveWritesRefused = client.mode === 'live' && !options.allowLiveWrites;
   const actions = catalogue();
   const selected = new Set(selectActions(actions, options.tools).map((action) => action.key));
@@ -121,7 +146,8 @@ export function createMcpServer(options: McpServerOptions): Server {
   };
   const specs = new Map<string, ToolSpec>();
   for (const action of actions) {
-    if (refusalOf(action.key, action.hints.read_only) === undefined) specs.set(action.key, toolSpec(action, derivedKeys.windowMinutes));
+    if (refusalOf(action.key, action.hints.read_only) !== undefined) continue;
+    specs.set(action.key, toolSpec(action, { windowMinutes: derivedKeys.windowMinutes, derivesKeys: !NO_DERIVED_KEY.has(action.key), withOutputSchema: pinnedVersion }));
   }
   const hintContext: HintContext = { available: new Set(specs.keys()) };
 
@@ -133,7 +159,8 @@ export function createMcpServer(options: McpServerOptions): Server {
         `Stripe (${client.mode} mode) through ${specs.size} tools named after their action: retrieve_*, list_*, search_*, find_* read; ` +
         'create_*, update_*, delete_* and the rest write. Amounts are integers in the smallest currency unit (1000 = $10.00, 1000 = ¥1000). ' +
         `List results carry ${NEXT_PAGE_FIELD} for the next page. Creates without idempotency_key are not repeated when called again identically within ${derivedKeys.windowMinutes} minutes.` +
-        (options.readOnly ? ' This server is read-only.' : liveWritesRefused ? ' Live mode: write tools are off (--allow-live-writes enables them).' : ''),
+        (options.readOnly ? ' This server is read-only.' : liveWritesRefused ? ' Live mode: write tools are off (--allow-live-writes enables them).' : '') +
+        (pinnedVersion ? '' : ` Stripe-Version ${client.apiVersion} is not the pinned ${STRIPE_API_VERSION}: tools carry no outputSchema.`),
     },
   );
 
@@ -155,8 +182,10 @@ export function createMcpServer(options: McpServerOptions): Server {
       return toolErrorResult(error, hintContext);
     }
     let derived: DerivedKey | undefined;
-    if (spec.takesIdempotencyKey && input.idempotency_key === undefined) {
-      derived = derivedKeys.keyFor(name, input);
+    // Only what is sent as a POST carries a key (raw_api_request takes its method from the input).
+    const sendsPost = action.method === 'POST' || (action.method === 'ANY' && input.method === 'POST');
+    if (spec.derivesKeys && sendsPost && input.idempotency_key === undefined) {
+      derived = derivedKeys.keyFor(connectionScope(client), name, input);
       input = { ...input, idempotency_key: derived.key };
     }
     try {

@@ -18,8 +18,17 @@ export interface ToolSpec {
   wrapped: boolean;
   /** A list (cursor paging) or search (page tokens): the result gets `next_page_arguments`. */
   paged?: 'list' | 'search';
-  /** The tool takes `idempotency_key` (creates and money-moving calls). */
-  takesIdempotencyKey: boolean;
+  /** A call without `idempotency_key` gets one derived from its arguments (creates and money-moving calls). */
+  derivesKeys: boolean;
+}
+
+export interface ToolSpecOptions {
+  /** How long an identical call reuses a derived key, for the description. */
+  windowMinutes: number;
+  /** Whether this tool derives keys at all (it must also take idempotency_key). */
+  derivesKeys: boolean;
+  /** Advertise the output schema (only when the connection uses the pinned API version). */
+  withOutputSchema: boolean;
 }
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
@@ -71,8 +80,8 @@ function toolDescription(action: ManifestAction, paged: ToolSpec['paged'], takes
   }
   if (takesKey) {
     parts.push(
-      `Safe to retry: without idempotency_key, an identical call within ${windowMinutes} minutes returns the first call's result instead of doing it twice. ` +
-        'Pass your own idempotency_key to control this.',
+      `Safe to retry: without idempotency_key, an identical call to this server within ${windowMinutes} minutes returns the first call's result instead of doing it twice. ` +
+        'Pass your own idempotency_key to control this (it also holds across server restarts).',
     );
   }
   if (action.hints.read_only) parts.push('Read-only.');
@@ -86,14 +95,14 @@ function objectsOnly(schema: JsonSchema): boolean {
   return Array.isArray(branches) && branches.length > 0 && branches.every(objectsOnly);
 }
 
-export function toolSpec(action: ManifestAction, windowMinutes: number): ToolSpec {
+export function toolSpec(action: ManifestAction, options: ToolSpecOptions): ToolSpec {
   const input = bare(action.input);
   const bareOutput = bare(action.output);
   const paged = pagingOf(action);
   const wrapped = !objectsOnly(bareOutput);
   // MCP wants `type: object` at the top; a union of objects (retrieve_customer: customer or its deleted stub) gets it said.
   const output = wrapped || bareOutput.type === 'object' ? bareOutput : { type: 'object', ...bareOutput };
-  const takesIdempotencyKey = 'idempotency_key' in (input.properties ?? {});
+  const derivesKeys = options.derivesKeys && 'idempotency_key' in (input.properties ?? {});
   let outputSchema: JsonSchema = wrapped
     ? { type: 'object', properties: { [WRAPPED_RESULT_FIELD]: output }, required: [WRAPPED_RESULT_FIELD], additionalProperties: false }
     : output;
@@ -102,13 +111,13 @@ export function toolSpec(action: ManifestAction, windowMinutes: number): ToolSpe
     action,
     wrapped,
     paged,
-    takesIdempotencyKey,
+    derivesKeys,
     tool: {
       name: action.key,
       title: action.title,
-      description: toolDescription(action, paged, takesIdempotencyKey, windowMinutes),
+      description: toolDescription(action, paged, derivesKeys, options.windowMinutes),
       inputSchema: input as Tool['inputSchema'],
-      outputSchema: outputSchema as Tool['outputSchema'],
+      ...(options.withOutputSchema ? { outputSchema: outputSchema as Tool['outputSchema'] } : {}),
       annotations: {
         title: action.title,
         readOnlyHint: action.hints.read_only,
@@ -127,7 +136,7 @@ export function toolSpec(action: ManifestAction, windowMinutes: number): ToolSpe
  * listing what exists, so a typo never silently serves nothing.
  */
 export function selectActions(actions: readonly ManifestAction[], selectors: readonly string[] | undefined): ManifestAction[] {
-  if (!selectors || selectors.length === 0) return [...actions];
+  if (!selectors) return [...actions];
   const groups = new Set(actions.map((action) => action.group));
   const chosen = new Set<string>();
   for (const raw of selectors) {
@@ -150,6 +159,9 @@ export function selectActions(actions: readonly ManifestAction[], selectors: rea
         { field: 'tools', message: `${JSON.stringify(selector)} is neither an action key nor a group (groups: ${[...groups].join(', ')})` },
       ]);
     }
+  }
+  if (chosen.size === 0) {
+    throw new StripeInputValidationError('Invalid tool selection', [{ field: 'tools', message: 'selects no tool: name action keys or groups, comma-separated' }]);
   }
   return actions.filter((action) => chosen.has(action.key));
 }
