@@ -1,14 +1,15 @@
 /**
  * Every action runs at least once over HTTP against the emulator with valid input (the request it
  * sends is checked: method, path, encoded parameters) and once with invalid input (nothing is sent,
- * the bad field is named). Each result must match the action's output schema. The cases live in
- * test/cases/, one file per group of resources.
+ * the bad field is named). Each result must match the action's output schema, as zod and as the
+ * JSON Schema it exports. The cases live in test/cases/, one file per group of resources.
  */
 import { StripeInputValidationError } from '../connector/errors';
 import { getAction, listActions } from '../connector/registry';
 import { allCases } from './cases';
 import { caught, useEmulator } from './support/harness';
-import { expectMatchesOutput } from './support/outputs';
+import { buildManifest } from '../connector/manifest';
+import { expectMatchesOutput, jsonSchemaProblems } from './support/outputs';
 
 /** Fields the connector consumes itself; they never reach Stripe as parameters. */
 const CONNECTOR_FIELDS = new Set(['idempotency_key', 'return_all', 'max_items']);
@@ -24,6 +25,7 @@ function wireForm(value: unknown): unknown {
 }
 
 const ctx = useEmulator();
+const outputSchemas = new Map(buildManifest().actions.map((action) => [action.key, action.output]));
 
 it('every action in the registry has exactly one catalogue case', () => {
   const keys = listActions().map((action) => action.key);
@@ -56,6 +58,8 @@ describe.each(allCases.map((c) => [c.key, c] as const))('%s', (key, actionCase) 
     if (sent.method === 'POST') expect(sent.headers['idempotency-key']).toEqual(expect.any(String));
     await actionCase.check(result, input, ctx);
     expectMatchesOutput(action.output, result, `${key}'s emulator response`);
+    // The same response against the JSON Schema hosts and MCP clients get from the manifest.
+    expect(jsonSchemaProblems(outputSchemas.get(key)!, result)).toBeUndefined();
   });
 
   it('refuses invalid input, naming the field, and sends nothing', async () => {

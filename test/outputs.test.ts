@@ -3,23 +3,14 @@
  * sample that its own schema accepts, both as zod and as the JSON Schema in the manifest. (Real
  * emulator responses are checked against the same schemas by the catalogue test.)
  */
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import { buildManifest } from '../connector/manifest';
 import { actionHints } from '../connector/hints';
 import { listActions } from '../connector/registry';
 import { declaredObjectTypes } from '../schemas/objects/define';
 import { listTriggers } from '../triggers/definitions';
-import { expectMatchesOutput } from './support/outputs';
+import { expectMatchesOutput, jsonSchemaProblems } from './support/outputs';
 
 const manifest = buildManifest();
-const ajv = new AjvJsonSchemaValidator();
-
-/** The manifest's JSON Schema, as a JSON Schema validator (not zod) reads it. */
-function jsonSchemaProblems(schema: Record<string, unknown>, value: unknown): string | undefined {
-  const { $schema: _dialect, ...rest } = schema;
-  const result = ajv.getValidator(rest)(value);
-  return result.valid ? undefined : result.errorMessage;
-}
 
 describe('object types', () => {
   const types = declaredObjectTypes();
