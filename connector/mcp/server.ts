@@ -29,7 +29,7 @@ export interface McpServerOptions {
   allowLiveWrites?: boolean;
   /**
    * Remembers the keys derived for calls without `idempotency_key`. Default: one per server. A host
-   * that makes a server per HTTP request passes one shared instance per connection.
+   * that makes a server per HTTP request passes one shared instance (it keeps connections apart).
    */
   derivedKeys?: DerivedKeys;
 }

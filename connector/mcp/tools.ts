@@ -5,6 +5,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ManifestAction } from '../manifest';
 import { StripeInputValidationError } from '../errors';
+import { getAction } from '../registry';
 
 /** What a list or search result adds for agents: the arguments that fetch the next page. */
 export const NEXT_PAGE_FIELD = 'next_page_arguments';
@@ -55,13 +56,6 @@ const NEXT_PAGE_SCHEMA = {
   description: 'Arguments to add to this call to get the next page (keep the other arguments); null when this was the last page.',
 };
 
-function pagingOf(action: ManifestAction): ToolSpec['paged'] {
-  const properties = (action.input as JsonSchema).properties ?? {};
-  if (action.method !== 'GET') return undefined;
-  if ('starting_after' in properties) return 'list';
-  return 'page' in properties ? 'search' : undefined;
-}
-
 function describeInputs(input: JsonSchema): string {
   const properties = Object.keys(input.properties ?? {});
   if (properties.length === 0) return 'Takes no arguments.';
@@ -98,7 +92,7 @@ function objectsOnly(schema: JsonSchema): boolean {
 export function toolSpec(action: ManifestAction, options: ToolSpecOptions): ToolSpec {
   const input = bare(action.input);
   const bareOutput = bare(action.output);
-  const paged = pagingOf(action);
+  const paged = getAction(action.key).paging;
   const wrapped = !objectsOnly(bareOutput);
   // MCP wants `type: object` at the top; a union of objects (retrieve_customer: customer or its deleted stub) gets it said.
   const output = wrapped || bareOutput.type === 'object' ? bareOutput : { type: 'object', ...bareOutput };
