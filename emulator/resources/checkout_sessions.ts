@@ -15,6 +15,7 @@ import { p, type Params, type ParamSpecs } from '../params';
 import type { RequestContext, ResourceDefinition } from '../resource';
 import { LIST_PARAMS, listOf } from '../routes';
 import { randomAlnum } from '../ids';
+import { priceObject } from './products';
 import { EMPTY_METADATA_ON_CREATE } from './shared';
 
 const RECURRING = p.object({
@@ -233,27 +234,8 @@ function inlinePrice(ctx: RequestContext, data: Params, param: string): Record<s
   else if (!data.product_data) throw paramError(`Missing required param: ${param}[product].`, 'parameter_missing', `${param}[product]`);
   if (data.unit_amount == null) throw paramError(`Missing required param: ${param}[unit_amount].`, 'parameter_missing', `${param}[unit_amount]`);
   return {
-    id: ctx.ids.next('price_', 24),
-    object: 'price',
+    ...priceObject(ctx, data.product ?? ctx.ids.next('prod_', 14), data),
     active: false,
-    billing_scheme: 'per_unit',
-    created: ctx.now,
-    currency: data.currency,
-    custom_unit_amount: null,
-    livemode: ctx.livemode,
-    lookup_key: null,
-    metadata: {},
-    nickname: null,
-    product: data.product ?? ctx.ids.next('prod_', 14),
-    recurring: data.recurring
-      ? { interval: data.recurring.interval, interval_count: data.recurring.interval_count ?? 1, meter: null, usage_type: 'licensed' }
-      : null,
-    tax_behavior: data.tax_behavior ?? 'unspecified',
-    tiers_mode: null,
-    transform_quantity: null,
-    type: data.recurring ? 'recurring' : 'one_time',
-    unit_amount: data.unit_amount,
-    unit_amount_decimal: String(data.unit_amount),
     // Not part of the object: the line item's description when the product is made inline.
     hidden_name: data.product_data?.name,
   };

@@ -136,10 +136,15 @@ export function checkPriceData(params: Params, prefix = ''): void {
 
 /** Builds and stores a price of `product` from price data that checkPriceData accepted. */
 export function insertPrice(ctx: RequestContext, product: string, params: Params): StoredRecord {
+  return ctx.store.insert('price', priceObject(ctx, product, params), ctx.now);
+}
+
+/** The price object for `product` from price data (stored by insertPrice; inline prices are not stored). */
+export function priceObject(ctx: RequestContext, product: string, params: Params): Record<string, any> {
   const custom = params.custom_unit_amount?.enabled ? params.custom_unit_amount : undefined;
   const decimal = params.unit_amount_decimal !== undefined ? Number(params.unit_amount_decimal) : undefined;
   const r = params.recurring;
-  const object = {
+  return {
     id: ctx.ids.next(PRICE_ID_PREFIX, 24),
     object: 'price',
     active: params.active ?? true,
@@ -169,7 +174,6 @@ export function insertPrice(ctx: RequestContext, product: string, params: Params
     unit_amount: custom ? null : (params.unit_amount ?? (Number.isInteger(decimal) ? decimal : null)),
     unit_amount_decimal: custom ? null : (params.unit_amount_decimal ?? String(params.unit_amount)),
   };
-  return ctx.store.insert('price', object, ctx.now);
 }
 
 /** Checks product data (POST /v1/products, or a price's product_data) before anything is stored. */

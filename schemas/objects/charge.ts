@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineObject } from './define';
 import { address, amount, created, currency, expandable, livemode, metadata, openEnum, SAMPLE_ADDRESS, SAMPLE_CREATED } from './fields';
+import { billingDetails } from './payment_method';
 import { refundObject } from './refund';
 
 /** Shipping as charges and payment intents carry it (Stripe sends every key, null when unset). */
@@ -77,14 +78,7 @@ export const chargeObject = defineObject(
     balance_transaction: expandable('balance transaction')
       .nullable()
       .describe('The balance transaction (txn_...) that added the charge to the balance; null while uncaptured or failed.'),
-    billing_details: z
-      .looseObject({
-        address: address.nullable(),
-        email: z.string().nullable(),
-        name: z.string().nullable(),
-        phone: z.string().nullable(),
-      })
-      .describe('Billing details of the payment method at the time of the charge.'),
+    billing_details: billingDetails.describe('Billing details of the payment method at the time of the charge.'),
     calculated_statement_descriptor: z.string().nullable().describe('The full text on the customer\'s statement.'),
     captured: z.boolean().describe('false while only authorized (created with capture: false and not yet captured).'),
     created,

@@ -3,6 +3,7 @@ import { SAMPLE_SHIPPING, shippingDetails, transferDataOf } from './charge';
 import { defineObject } from './define';
 import { amount, created, currency, expandable, livemode, metadata, objectId, openEnum, SAMPLE_CREATED } from './fields';
 import { paymentIntentAmountDetailsLineItemObject } from './payment_intent_amount_details_line_item';
+import { attemptError } from './payment_method';
 
 export const paymentIntentObject = defineObject(
   'payment_intent',
@@ -58,19 +59,7 @@ export const paymentIntentObject = defineObject(
     currency,
     customer: expandable('customer').nullable().describe('The customer paying, if any.'),
     description: z.string().nullable(),
-    last_payment_error: z
-      .looseObject({
-        charge: z.string().optional().describe('The failed charge (ch_...).'),
-        code: z.string().optional().describe('e.g. card_declined.'),
-        decline_code: z.string().optional().describe('The issuer\'s reason, e.g. insufficient_funds.'),
-        doc_url: z.string().optional(),
-        message: z.string().optional().describe('A message you can show the customer.'),
-        param: z.string().optional(),
-        payment_method: z.looseObject({ id: z.string() }).optional().describe('The payment method that failed.'),
-        type: openEnum(['api_error', 'card_error', 'idempotency_error', 'invalid_request_error'], 'The error type.'),
-      })
-      .nullable()
-      .describe('Why the last confirmation failed (null after a success or before any attempt).'),
+    last_payment_error: attemptError.nullable().describe('Why the last confirmation failed (null after a success or before any attempt).'),
     latest_charge: expandable('charge').nullable().describe('The latest charge (ch_...) this payment intent made.'),
     livemode,
     metadata,

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { defineObject } from './define';
 import { address, created, expandable, livemode, metadata, objectId, openEnum, SAMPLE_ADDRESS, SAMPLE_CREATED } from './fields';
 
-/** The billing details every payment method carries (each part null when not collected). */
-const billingDetails = z
+/** The billing details every payment method carries (each part null when not collected); charges copy them. */
+export const billingDetails = z
   .looseObject({
     address: address.nullable(),
     email: z.string().nullable(),
@@ -94,3 +94,18 @@ export const paymentMethodObject = defineObject(
     type: 'card',
   },
 );
+
+/**
+ * Why a payment or setup attempt failed (a payment intent's last_payment_error, a setup intent's
+ * last_setup_error): Stripe's error object, with the payment method that failed.
+ */
+export const attemptError = z.looseObject({
+  charge: z.string().optional().describe('The failed charge (ch_...).'),
+  code: z.string().optional().describe('e.g. card_declined.'),
+  decline_code: z.string().optional().describe('The issuer\'s reason, e.g. insufficient_funds.'),
+  doc_url: z.string().optional(),
+  message: z.string().optional().describe('A message you can show the customer.'),
+  param: z.string().optional(),
+  payment_method: paymentMethodObject.schema.optional().describe('The payment method that failed.'),
+  type: openEnum(['api_error', 'card_error', 'idempotency_error', 'invalid_request_error'], 'The error type.'),
+});

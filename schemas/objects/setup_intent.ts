@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineObject } from './define';
 import { created, expandable, livemode, metadata, objectId, openEnum, SAMPLE_CREATED } from './fields';
-import { paymentMethodObject } from './payment_method';
+import { attemptError } from './payment_method';
 
 export const setupIntentObject = defineObject(
   'setup_intent',
@@ -30,18 +30,7 @@ export const setupIntentObject = defineObject(
       .array(openEnum(['inbound', 'outbound'], 'Direction of money movement.'))
       .nullable()
       .describe('Whether the payment method will take money in, pay money out, or both; null means inbound.'),
-    last_setup_error: z
-      .looseObject({
-        code: z.string().optional().describe('Error code, e.g. card_declined.'),
-        decline_code: z.string().optional().describe('The issuer\'s decline reason, e.g. insufficient_funds.'),
-        doc_url: z.string().optional(),
-        message: z.string().optional().describe('Human-readable message, safe to show to the customer for card errors.'),
-        param: z.string().optional(),
-        payment_method: paymentMethodObject.schema.optional().describe('The payment method that failed.'),
-        type: openEnum(['api_error', 'card_error', 'idempotency_error', 'invalid_request_error'], 'Kind of error.'),
-      })
-      .nullable()
-      .describe('Why the last confirmation failed; null when it did not.'),
+    last_setup_error: attemptError.nullable().describe('Why the last confirmation failed; null when it did not.'),
     latest_attempt: expandable('setup attempt').nullable().describe('The latest confirmation attempt (setatt_...).'),
     livemode,
     mandate: expandable('mandate').nullable().describe('The mandate set up, for payment methods that need one (e.g. SEPA Direct Debit).'),
