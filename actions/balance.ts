@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction } from '../connector/action';
+import { defineAction, defineListAction } from './define';
 import { createdRange, currency, expand, openType, stripeId } from '../schemas/common';
 import { balanceObject } from '../schemas/objects/balance';
 import { balanceTransactionObject } from '../schemas/objects/balance_transaction';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction } from '../connector/action';
+import { defineAction, defineListAction } from './define';
 import { expand, idempotencyKey } from '../schemas/common';
 import { billingMeterObject } from '../schemas/objects/billing_meter';
 import { billingMeterEventObject } from '../schemas/objects/billing_meter_event';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, defineSearchAction } from '../connector/action';
+import { defineAction, defineListAction, defineSearchAction } from './define';
+import { atLeastOne } from '../schemas/rules';
 import {
   amount,
   createdRange,
@@ -61,12 +62,10 @@ export const createCharge = defineAction({
     })
     .strict()
     .superRefine((input, ctx) => {
-      if (!input.source && !input.customer) {
-        ctx.addIssue({ code: 'custom', path: ['source'], message: 'give source or customer (at least one)' });
-      }
       const problem = amountProblem(input.amount, input.currency);
       if (problem) ctx.addIssue({ code: 'custom', path: ['amount'], message: problem });
     }),
+  rules: [atLeastOne('source', 'customer')],
 });
 
 export const retrieveCharge = defineAction({

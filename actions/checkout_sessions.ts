@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction, defineListAction } from '../connector/action';
+import { defineAction, defineListAction } from './define';
+import { atMostOne } from '../schemas/rules';
 import { amountProblem } from '../schemas/currency';
 import { createdRange, currency, customerId, email, expand, idempotencyKey, metadata, paymentMethodType, stripeId } from '../schemas/common';
 import { checkoutSessionObject } from '../schemas/objects/checkout_session';
@@ -115,9 +116,6 @@ export const createCheckoutSession = defineAction({
       } else if (!input.line_items) {
         ctx.addIssue({ code: 'custom', path: ['line_items'], message: `line_items are required in ${input.mode} mode` });
       }
-      if (input.customer && input.customer_email) {
-        ctx.addIssue({ code: 'custom', path: ['customer_email'], message: 'give customer or customer_email, not both' });
-      }
       const embedded = input.ui_mode === 'embedded_page';
       if (embedded && input.success_url) ctx.addIssue({ code: 'custom', path: ['success_url'], message: 'embedded_page ui_mode takes return_url, not success_url' });
       if (embedded && input.cancel_url) ctx.addIssue({ code: 'custom', path: ['cancel_url'], message: 'embedded_page ui_mode has no cancel_url' });
@@ -131,6 +129,7 @@ export const createCheckoutSession = defineAction({
         ctx.addIssue({ code: 'custom', path: ['payment_intent_data'], message: 'payment_intent_data is for payment mode only' });
       }
     }),
+  rules: [atMostOne('customer', 'customer_email')],
 });
 
 export const retrieveCheckoutSession = defineAction({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction, defineListAction } from '../connector/action';
+import { defineAction, defineListAction } from './define';
+import { exactlyOne, requires } from '../schemas/rules';
 import { ID_CHARACTERS, createdRange, currency, expand, idempotencyKey, metadata, metadataUpdate } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { deletedOf } from '../schemas/objects/define';
@@ -63,23 +64,8 @@ export const createCoupon = defineAction({
     })
     .strict()
     .superRefine((input, ctx) => {
-      const hasPercent = input.percent_off !== undefined;
-      const hasAmount = input.amount_off !== undefined;
-      if (hasPercent === hasAmount) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [hasPercent ? 'amount_off' : 'percent_off'],
-          message: hasPercent ? 'give percent_off or amount_off, not both' : 'give percent_off or amount_off (exactly one)',
-        });
-      }
-      if (hasAmount && input.currency === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['currency'], message: 'currency is required with amount_off' });
-      }
-      if (!hasAmount && input.currency !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['currency'], message: 'currency goes only with amount_off' });
-      }
-      if (hasAmount && input.currency !== undefined) {
-        const problem = amountProblem(input.amount_off!, input.currency);
+      if (input.amount_off !== undefined && input.currency !== undefined) {
+        const problem = amountProblem(input.amount_off, input.currency);
         if (problem) ctx.addIssue({ code: 'custom', path: ['amount_off'], message: problem });
       }
       const repeating = input.duration === 'repeating';
@@ -90,6 +76,7 @@ export const createCoupon = defineAction({
         ctx.addIssue({ code: 'custom', path: ['duration_in_months'], message: 'duration_in_months goes only with duration repeating' });
       }
     }),
+  rules: [exactlyOne('percent_off', 'amount_off'), requires('amount_off', 'currency'), requires('currency', 'amount_off')],
 });
 
 export const retrieveCoupon = defineAction({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction, defineListAction } from '../connector/action';
+import { defineAction, defineListAction } from './define';
+import { atLeastOne } from '../schemas/rules';
 import { amount, createdRange, customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { invoiceId } from './invoice_items';
 import { creditNoteObject } from '../schemas/objects/credit_note';
@@ -53,12 +54,8 @@ export const createCreditNote = defineAction({
       idempotency_key: idempotencyKey,
       expand,
     })
-    .strict()
-    .superRefine((input, ctx) => {
-      if (input.amount === undefined && input.lines === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['amount'], message: 'give amount or lines' });
-      }
-    }),
+    .strict(),
+  rules: [atLeastOne('amount', 'lines')],
 });
 
 export const retrieveCreditNote = defineAction({

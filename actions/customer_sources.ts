@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
+import { defineAction, defineListAction } from './define';
 import { customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { cardObject } from '../schemas/objects/card';
 import { deletedOf } from '../schemas/objects/define';
@@ -69,7 +69,7 @@ export const listCustomerSources = defineListAction({
   },
 });
 
-export const customerSourceActions: ActionDefinition<any>[] = [
+export const customerSourceActions = [
   createCustomerSource,
   retrieveCustomerSource,
   deleteCustomerSource,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, defineSearchAction, findById, itemExpand } from '../connector/action';
+import { defineAction, defineListAction, defineSearchAction, findById, itemExpand } from './define';
+import { exactlyOne } from '../schemas/rules';
 import {
   address,
   clearableFields,
@@ -169,12 +170,8 @@ export const findCustomer = defineAction({
       email: z.string().min(1).max(512).optional().describe('An exact email address (case-sensitive). Not with customer_id.'),
       expand,
     })
-    .strict()
-    .superRefine((input, ctx) => {
-      if ((input.customer_id === undefined) === (input.email === undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['email'], message: 'give exactly one of customer_id or email' });
-      }
-    }),
+    .strict(),
+  rules: [exactlyOne('customer_id', 'email')],
   async run(ctx, input) {
     if (input.customer_id !== undefined) {
       return findById(ctx, { key: 'find_customer', path: '/v1/customers/{customer_id}' }, { customer_id: input.customer_id, expand: input.expand });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
+import { defineAction, defineListAction } from './define';
 import { createdRange, expand, metadataUpdate, stripeId } from '../schemas/common';
 import { chargeId } from './charges';
 import { disputeObject } from '../schemas/objects/dispute';
@@ -98,4 +98,4 @@ export const listDisputes = defineListAction({
   },
 });
 
-export const disputeActions: ActionDefinition<any>[] = [retrieveDispute, updateDispute, closeDispute, listDisputes];
+export const disputeActions = [retrieveDispute, updateDispute, closeDispute, listDisputes];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineAction } from '../connector/action';
-import { createdRange, exclusiveCursors, expand, listPaging, stripeId } from '../schemas/common';
-import { listOf } from '../schemas/objects/define';
+import { defineAction, defineListAction } from './define';
+import { createdRange, expand, stripeId } from '../schemas/common';
+import { atMostOne } from '../schemas/rules';
 import { eventObject } from '../schemas/objects/event';
 
 const group = 'events';
@@ -22,37 +22,26 @@ export const retrieveEvent = defineAction({
   input: z.object({ event_id: stripeId(['evt'], 'event'), expand }).strict(),
 });
 
-// A list action with one more cross-field rule (type or types), so written out rather than defineListAction.
-export const listEvents = defineAction({
+export const listEvents = defineListAction({
   key: 'list_events',
   title: 'List events',
   description:
     'Lists events of the last 30 days, newest first. Filter by type (one type, or a pattern with *, e.g. "customer.subscription.*") or types (up to 20 exact types), not both; and by creation time. Returns { data, has_more }.',
   group,
-  output: listOf(eventObject),
-  method: 'GET',
+  item: eventObject,
   path: '/v1/events',
-  paging: 'list',
-  input: z
-    .object({
-      type: eventType.optional().describe('One event type, or a * pattern such as "invoice.*". Not with types.'),
-      types: z
-        .array(eventType.regex(/^[^*]+$/, 'types takes exact types; use type for a * pattern'))
-        .min(1)
-        .max(20)
-        .optional()
-        .describe('Up to 20 exact event types, e.g. ["customer.subscription.updated", "customer.subscription.deleted"]. Not with type.'),
-      created: createdRange,
-      delivery_success: z.boolean().optional().describe('Only events whose webhook delivery succeeded (true) or failed (false).'),
-      ...listPaging,
-    })
-    .strict()
-    .superRefine((input, ctx) => {
-      exclusiveCursors(input, ctx);
-      if (input.type !== undefined && input.types !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['types'], message: 'give type or types, not both' });
-      }
-    }),
+  filters: {
+    type: eventType.optional().describe('One event type, or a * pattern such as "invoice.*". Not with types.'),
+    types: z
+      .array(eventType.regex(/^[^*]+$/, 'types takes exact types; use type for a * pattern'))
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('Up to 20 exact event types, e.g. ["customer.subscription.updated", "customer.subscription.deleted"]. Not with type.'),
+    created: createdRange,
+    delivery_success: z.boolean().optional().describe('Only events whose webhook delivery succeeded (true) or failed (false).'),
+  },
+  rules: [atMostOne('type', 'types')],
 });
 
 export const eventActions = [retrieveEvent, listEvents];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction, defineListAction } from '../connector/action';
+import { defineAction, defineListAction } from './define';
+import { atMostOne, exactlyOne, requires } from '../schemas/rules';
 import {
   createdRange,
   currency,
@@ -50,16 +51,7 @@ export const quantity = z.number().int().min(0).describe('Number of units (defau
 
 const itemDescription = z.string().max(5000).describe('Text shown on the invoice line.');
 
-/** Exactly one way to price an item (amount, unit_amount_decimal, pricing, price_data). */
-function onePricing(input: Record<string, unknown>, ctx: z.RefinementCtx, fields: string[], required: boolean): void {
-  const given = fields.filter((f) => input[f] !== undefined);
-  if (given.length > 1) {
-    ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give only one of ${fields.join(', ')}` });
-  } else if (required && given.length === 0) {
-    ctx.addIssue({ code: 'custom', path: [fields[0]!], message: `give one of ${fields.join(', ')}` });
-  }
-}
-
+/** The ways to price an item: exactly one on create, at most one on update. */
 const PRICINGS = ['amount', 'unit_amount_decimal', 'pricing', 'price_data'];
 
 /** Since API 2025-03-31.basil an item names its price as pricing[price] (top-level price is gone). */
@@ -102,13 +94,10 @@ export const createInvoiceItem = defineAction({
     })
     .strict()
     .superRefine((input, ctx) => {
-      onePricing(input, ctx, PRICINGS, true);
-      if ((input.amount !== undefined || input.unit_amount_decimal !== undefined) && input.currency === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['currency'], message: 'currency is required with amount or unit_amount_decimal' });
-      }
       const problem = input.amount !== undefined && input.currency ? amountProblem(input.amount, input.currency) : undefined;
       if (problem) ctx.addIssue({ code: 'custom', path: ['amount'], message: problem });
     }),
+  rules: [exactlyOne(...PRICINGS), requires('amount', 'currency'), requires('unit_amount_decimal', 'currency')],
 });
 
 export const retrieveInvoiceItem = defineAction({
@@ -146,8 +135,8 @@ export const updateInvoiceItem = defineAction({
       metadata: metadataUpdate.optional(),
       expand,
     })
-    .strict()
-    .superRefine((input, ctx) => onePricing(input, ctx, PRICINGS, false)),
+    .strict(),
+  rules: [atMostOne(...PRICINGS)],
 });
 
 export const deleteInvoiceItem = defineAction({

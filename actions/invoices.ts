@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, defineSearchAction, findById, itemExpand } from '../connector/action';
+import { defineAction, defineListAction, defineSearchAction, findById, itemExpand } from './define';
+import { atMostOne, exactlyOne } from '../schemas/rules';
 import {
   createdRange,
   currency,
@@ -185,10 +186,8 @@ export const payInvoice = defineAction({
       if (input.paid_out_of_band && (input.source !== undefined || input.payment_method !== undefined)) {
         ctx.addIssue({ code: 'custom', path: ['paid_out_of_band'], message: 'paid_out_of_band charges nothing: not with source or payment_method' });
       }
-      if (input.source !== undefined && input.payment_method !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['payment_method'], message: 'give source or payment_method, not both' });
-      }
     }),
+  rules: [atMostOne('source', 'payment_method')],
 });
 
 export const sendInvoice = defineAction({
@@ -311,12 +310,8 @@ export const findInvoice = defineAction({
         .describe('The invoice number, e.g. ABC123-0001. Not with invoice_id.'),
       expand,
     })
-    .strict()
-    .superRefine((input, ctx) => {
-      if ((input.invoice_id === undefined) === (input.number === undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['number'], message: 'give exactly one of invoice_id or number' });
-      }
-    }),
+    .strict(),
+  rules: [exactlyOne('invoice_id', 'number')],
   async run(ctx, input) {
     if (input.invoice_id !== undefined) {
       return findById(ctx, { key: 'find_invoice', path: '/v1/invoices/{invoice_id}' }, { invoice_id: input.invoice_id, expand: input.expand });

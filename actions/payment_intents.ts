@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, defineSearchAction, type ActionDefinition } from '../connector/action';
+import { defineAction, defineListAction, defineSearchAction } from './define';
 import {
   amount,
   clearableFields,
@@ -284,7 +284,7 @@ export const listPaymentIntentLineItems = defineListAction({
   filters: { payment_intent_id: paymentIntentId },
 });
 
-export const paymentIntentActions: ActionDefinition<any>[] = [
+export const paymentIntentActions = [
   createPaymentIntent,
   retrievePaymentIntent,
   updatePaymentIntent,

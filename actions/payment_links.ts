@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, sendAction } from '../connector/action';
+import { defineAction, defineListAction, sendAction } from './define';
 import { expand, idempotencyKey, metadata, optionalFields, stripeId } from '../schemas/common';
 import { paymentLinkObject } from '../schemas/objects/payment_link';
 import { itemObject } from '../schemas/objects/item';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
+import { defineAction, defineListAction } from './define';
 import { address, customerId, email, expand, idempotencyKey, metadata, paymentMethodId, paymentMethodType } from '../schemas/common';
 import { paymentMethodObject } from '../schemas/objects/payment_method';
 
@@ -102,7 +102,7 @@ export const listCustomerPaymentMethods = defineListAction({
   },
 });
 
-export const paymentMethodActions: ActionDefinition<any>[] = [
+export const paymentMethodActions = [
   createPaymentMethod,
   attachPaymentMethod,
   detachPaymentMethod,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
+import { defineAction, defineListAction } from './define';
 import { amount, createdRange, currency, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { payoutObject } from '../schemas/objects/payout';
@@ -82,4 +82,4 @@ export const listPayouts = defineListAction({
   },
 });
 
-export const payoutActions: ActionDefinition<any>[] = [createPayout, retrievePayout, cancelPayout, listPayouts];
+export const payoutActions = [createPayout, retrievePayout, cancelPayout, listPayouts];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, defineSearchAction } from '../connector/action';
+import { defineAction, defineListAction, defineSearchAction } from './define';
+import { exactlyOne } from '../schemas/rules';
 import {
   createdRange,
   currency,
@@ -135,9 +136,6 @@ export const createPrice = defineAction({
     })
     .strict()
     .superRefine((input, ctx) => {
-      if ((input.product === undefined) === (input.product_data === undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['product'], message: 'give product or product_data (exactly one)' });
-      }
       priceDataRules(input, ctx, [], input.custom_unit_amount !== undefined);
       const custom = input.custom_unit_amount;
       if (custom && input.recurring) {
@@ -157,6 +155,7 @@ export const createPrice = defineAction({
         if (problem) ctx.addIssue({ code: 'custom', path: ['custom_unit_amount', bound], message: problem });
       }
     }),
+  rules: [exactlyOne('product', 'product_data')],
 });
 
 export const retrievePrice = defineAction({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, defineSearchAction } from '../connector/action';
+import { defineAction, defineListAction, defineSearchAction } from './define';
 import {
   clearableFields,
   createdRange,

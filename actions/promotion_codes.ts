@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction } from '../connector/action';
+import { defineAction, defineListAction } from './define';
 import { createdRange, currency, customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { promotionCodeObject } from '../schemas/objects/promotion_code';

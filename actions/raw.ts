@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction } from '../connector/action';
-import { isApiPath } from '../connector/client';
+import { defineAction } from './define';
+import { isApiPath } from '../client/client';
 import { idempotencyKey } from '../schemas/common';
 import { customerObject } from '../schemas/objects/customer';
 

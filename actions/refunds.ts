@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
+import { defineAction, defineListAction } from './define';
+import { exactlyOne } from '../schemas/rules';
 import { amount, createdRange, email, expand, idempotencyKey, metadata, metadataUpdate, stripeId } from '../schemas/common';
 import { chargeId } from './charges';
 import { paymentIntentId } from './payment_intents';
@@ -35,12 +36,8 @@ export const createRefund = defineAction({
       idempotency_key: idempotencyKey,
       expand,
     })
-    .strict()
-    .superRefine((input, ctx) => {
-      if ((input.charge === undefined) === (input.payment_intent === undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['charge'], message: 'give exactly one of charge or payment_intent' });
-      }
-    }),
+    .strict(),
+  rules: [exactlyOne('charge', 'payment_intent')],
 });
 
 export const retrieveRefund = defineAction({
@@ -91,4 +88,4 @@ export const listRefunds = defineListAction({
   },
 });
 
-export const refundActions: ActionDefinition<any>[] = [createRefund, retrieveRefund, updateRefund, cancelRefund, listRefunds];
+export const refundActions = [createRefund, retrieveRefund, updateRefund, cancelRefund, listRefunds];

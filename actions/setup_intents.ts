@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, type ActionDefinition } from '../connector/action';
+import { defineAction } from './define';
 import { customerId, expand, idempotencyKey, metadata, paymentMethodId, stripeId } from '../schemas/common';
 import { setupIntentObject } from '../schemas/objects/setup_intent';
 
@@ -87,4 +87,4 @@ export const cancelSetupIntent = defineAction({
     .strict(),
 });
 
-export const setupIntentActions: ActionDefinition<any>[] = [createSetupIntent, retrieveSetupIntent, confirmSetupIntent, cancelSetupIntent];
+export const setupIntentActions = [createSetupIntent, retrieveSetupIntent, confirmSetupIntent, cancelSetupIntent];

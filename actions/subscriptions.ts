@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, defineSearchAction } from '../connector/action';
+import { defineAction, defineListAction, defineSearchAction } from './define';
+import { atMostOne } from '../schemas/rules';
 import { createdRange, customerId, expand, idempotencyKey, metadata, metadataUpdate, paymentMethodId, stripeId } from '../schemas/common';
 import { priceId } from './prices';
 import { subscriptionObject } from '../schemas/objects/subscription';
@@ -100,14 +101,12 @@ export const createSubscription = defineAction({
       if (input.days_until_due !== undefined && input.collection_method !== 'send_invoice') {
         ctx.addIssue({ code: 'custom', path: ['days_until_due'], message: 'days_until_due needs collection_method send_invoice' });
       }
-      if (input.trial_end !== undefined && input.trial_period_days !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['trial_end'], message: 'give trial_end or trial_period_days, not both' });
-      }
       const prices = input.items.map((item) => item.price);
       prices.forEach((price, i) => {
         if (prices.indexOf(price) !== i) ctx.addIssue({ code: 'custom', path: ['items', i, 'price'], message: 'each price can appear only once' });
       });
     }),
+  rules: [atMostOne('trial_end', 'trial_period_days')],
 });
 
 export const retrieveSubscription = defineAction({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction } from '../connector/action';
+import { defineAction, defineListAction } from './define';
 import { createdRange, expand, idempotencyKey, metadata, metadataUpdate, optionalFields, stripeId } from '../schemas/common';
 import { taxRateObject } from '../schemas/objects/tax_rate';
 

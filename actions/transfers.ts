@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction, defineListAction, type ActionDefinition } from '../connector/action';
+import { defineAction, defineListAction } from './define';
 import { amount, createdRange, currency, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { chargeId } from './charges';
@@ -64,4 +64,4 @@ export const listTransfers = defineListAction({
   },
 });
 
-export const transferActions: ActionDefinition<any>[] = [createTransfer, retrieveTransfer, listTransfers];
+export const transferActions = [createTransfer, retrieveTransfer, listTransfers];

@@ -4,8 +4,8 @@ import { Agent } from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import axios from 'axios';
-import { StripeClient } from '../connector/client';
-import { closeTransport, http as connectorHttp } from '../connector/transport';
+import { StripeClient } from '../client/client';
+import { closeTransport, http as connectorHttp } from '../client/transport';
 
 /**
  * Which transport the connector's axios client should use, measured side by side in one run:
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const contenders: Array<[string, Call]> = [
     ['axios default transport (follow-redirects over node:http)', () => axiosDefault.get(url, { headers })],
     ['axios, maxRedirects 0, own keep-alive agent', () => axiosNoRedirects.get(url, { headers })],
-    ['axios + the connector\'s undici adapter (its transport)', () => connectorHttp.get(url, { headers })],
+    ['axios + the connector\'s undici adapter (its transport)', () => connectorHttp().get(url, { headers })],
     ['StripeClient.request (whole connector path: encode, headers, retry loop, log, JSON)', () => client.request({ method: 'GET', path: '/v1/customers', params: { limit: 10 } })],
   ];
 

@@ -2,7 +2,7 @@
  * What calling an action does to the Stripe account, told by its verb: the MCP tool annotations
  * (readOnlyHint, destructiveHint, idempotentHint) and the manifest's `hints` come from here.
  */
-import type { ActionDefinition } from './action';
+import type { ActionDefinition } from '../actions/define';
 
 export interface ActionHints {
   /** Only reads: retrieve, list, search, find. */

@@ -1,28 +1,31 @@
 /**
  * The host API. A flow builder reads `manifest.json` (or `buildManifest()`), makes one client per
- * connection, and calls `runAction(key, input, { client })`.
+ * connection, and calls `runAction(key, input, { client })`. Importing it loads no schema and none of
+ * axios, undici, pino, zod, BullMQ, ioredis or the MCP SDK: each loads with its first use (the
+ * actions of one group with the first action of that group, BullMQ with the first TriggerService).
  */
-import { StripeClient, type StripeClientOptions } from './client';
-import type { ConnectionConfig } from './connection';
+import { StripeClient, type StripeClientOptions } from '../client/client';
+import type { ConnectionConfig } from '../client/connection';
 
-export { StripeClient, assertApiPath } from './client';
-export type { StripeClientOptions, StripeRequest, StripeResponse, StripeList, StripeSearchResult, CollectedPage } from './client';
-export { Connection, resolveApiBase, DEFAULT_API_BASE } from './connection';
-export type { ConnectionConfig, StripeMode } from './connection';
-export * from './errors';
-export { defineAction, defineListAction, defineSearchAction, executeAction, parseActionInput, runParsed, sendAction } from './action';
-export type { ActionContext, ActionDefinition, Paging } from './action';
-export { registry, listActions, getAction, runAction } from './registry';
-export { buildManifest, renderManifest, toJsonSchema } from './manifest';
-export type { Manifest, ManifestAction } from './manifest';
-export { createLogger, REDACT_PATHS } from './logger';
-export { encodeStripeForm } from './encoding';
-export { closeTransport } from './transport';
+export { StripeClient, assertApiPath } from '../client/client';
+export type { AttemptInfo, CollectedPage, StripeClientOptions, StripeList, StripeRequest, StripeResponse, StripeSearchResult, WalkOptions, WalkProgress } from '../client/client';
+export { Connection, resolveApiBase, DEFAULT_API_BASE } from '../client/connection';
+export type { ConnectionConfig, StripeMode } from '../client/connection';
+export * from '../client/errors';
+export { createLogger, REDACT_PATHS } from '../client/logger';
+export type { Logger, LoggerOptions } from '../client/logger';
+export { encodeStripeForm } from '../client/encoding';
+export { closeTransport } from '../client/transport';
+export { STRIPE_API_VERSION, CONNECTOR_VERSION } from '../client/version';
+export type { ActionContext, ActionDefinition, Paging } from '../actions/define';
+export type { ActionGroup, ActionSummary } from '../actions';
+export { actionSummaries, getAction, hasAction, listActions, runAction } from './registry';
+export type { ActionInput, ActionKey, ActionOutput } from './registry';
+export { executeAction, parseActionInput, runParsed } from './runner';
+export { buildManifest, manifestAction, manifestTrigger, renderManifest, toJsonSchema } from './manifest';
+export type { Manifest, ManifestAction, ManifestTrigger } from './manifest';
 export { TriggerService, createTriggerWorker, listTriggers, getTrigger, EncryptedCredentialStore, DEFAULT_PREFIX as TRIGGER_REDIS_PREFIX, EVENT_QUEUE as TRIGGER_EVENT_QUEUE, POLL_QUEUE as TRIGGER_POLL_QUEUE } from '../triggers';
-export type { TriggerEvent, TriggerDefinition, SubscribeInput, SubscriptionInfo, CredentialResolver, TriggerWorker, TriggerWorkerOptions, TriggerServiceOptions, PollOutcome } from '../triggers';
-export type { ManifestTrigger } from './manifest';
-export type { AttemptInfo } from './client';
-export { STRIPE_API_VERSION, CONNECTOR_VERSION } from './version';
+export type { TriggerEvent, TriggerDefinition, SubscribeInput, SubscriptionInfo, CredentialResolver, EventDelivery, TriggerWorker, TriggerWorkerOptions, TriggerServiceOptions, PollOutcome } from '../triggers';
 export { amountProblem, currencyDecimals, formatAmount, toMinorUnits, ZERO_DECIMAL_CURRENCIES, THREE_DECIMAL_CURRENCIES } from '../schemas/currency';
 
 /** A client for one connection (the key is checked here, before any request). */

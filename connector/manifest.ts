@@ -1,16 +1,20 @@
-import { z } from 'zod';
-import { connectionSchema } from '../schemas/connection';
-import { listActions } from './registry';
-import { listTriggers } from '../triggers/definitions';
-import { actionHints, type ActionHints } from './hints';
+import type { z } from 'zod';
+import type { ActionDefinition } from '../actions/define';
+import { CONNECTOR_NAME, CONNECTOR_VERSION, STRIPE_API_VERSION } from '../client/version';
 import type { Output } from '../schemas/objects/define';
-import { CONNECTOR_NAME, CONNECTOR_VERSION, STRIPE_API_VERSION } from './version';
+import type { FieldRule } from '../schemas/rules';
+import { listTriggers } from '../triggers/catalogue';
+import type { TriggerDefinition } from '../triggers/definitions';
+import { actionHints, type ActionHints } from './hints';
+import { listActions } from './registry';
 
 /**
  * A zod schema as JSON Schema. Inputs use the input view (a host renders a form from it: fields with
  * defaults are not required); outputs the output view (what the action hands to the next step).
  */
 export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  // zod is loaded by whoever built the schema; required here, not at import, so the entry point stays light.
+  const { z } = require('zod') as typeof import('zod');
   return z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
 }
 
@@ -24,6 +28,8 @@ export interface ManifestAction {
   /** What calling it does: MCP's readOnlyHint, destructiveHint and idempotentHint come from these. */
   hints: ActionHints;
   input: Record<string, unknown>;
+  /** Rules between input fields (exactly one of, at least one of, not both, needs) that JSON Schema's form view does not show. */
+  rules?: readonly FieldRule[];
   /** JSON Schema of what it returns. */
   output: Record<string, unknown>;
   /** A realistic result, as Stripe returns it. */
@@ -68,6 +74,7 @@ export interface Manifest {
 
 /** Everything a flow builder needs to render and call the connector, derived from the code alone. */
 export function buildManifest(): Manifest {
+  const { connectionSchema } = require('../schemas/connection') as typeof import('../schemas/connection');
   return {
     manifest_version: 2,
     name: CONNECTOR_NAME,
@@ -85,29 +92,40 @@ export function buildManifest(): Manifest {
         description: 'Retrieves the balance: read-only, cheap, and proves the key, its mode and the connected account.',
       },
     },
-    actions: listActions().map((action) => ({
-      key: action.key,
-      title: action.title,
-      description: action.description,
-      group: action.group,
-      method: action.method,
-      path: action.path,
-      hints: actionHints(action),
-      input: toJsonSchema(action.input),
-      ...outputFields(action.output),
-    })),
-    triggers: listTriggers().map((trigger) => ({
-      key: trigger.key,
-      title: trigger.title,
-      description: trigger.description,
-      type: 'polling' as const,
-      source: trigger.kind,
-      method: 'GET' as const,
-      path: trigger.path,
-      ...(trigger.eventTypes ? { event_types: [...trigger.eventTypes] } : {}),
-      options: toJsonSchema(trigger.options),
-      ...outputFields(trigger.output),
-    })),
+    actions: listActions().map(manifestAction),
+    triggers: listTriggers().map(manifestTrigger),
+  };
+}
+
+/** One action as the manifest describes it. */
+export function manifestAction(action: ActionDefinition): ManifestAction {
+  return {
+    key: action.key,
+    title: action.title,
+    description: action.description,
+    group: action.group,
+    method: action.method,
+    path: action.path,
+    hints: actionHints(action),
+    input: toJsonSchema(action.input),
+    ...(action.rules?.length ? { rules: action.rules } : {}),
+    ...outputFields(action.output),
+  };
+}
+
+/** One trigger as the manifest describes it. */
+export function manifestTrigger(trigger: TriggerDefinition): ManifestTrigger {
+  return {
+    key: trigger.key,
+    title: trigger.title,
+    description: trigger.description,
+    type: 'polling',
+    source: trigger.kind,
+    method: 'GET',
+    path: trigger.path,
+    ...(trigger.eventTypes ? { event_types: [...trigger.eventTypes] } : {}),
+    options: toJsonSchema(trigger.options),
+    ...outputFields(trigger.output),
   };
 }
 

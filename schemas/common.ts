@@ -5,11 +5,9 @@ import { z } from 'zod';
  * expand, idempotency keys, list paging and search paging.
  */
 
-/**
- * What any id must look like once its prefix is checked: it is put into a URL path. Coupon ids, which
- * you choose, may hold a hyphen (Stripe's rule since API 2018-05-21); no character here can change a path.
- */
-export const ID_CHARACTERS = /^[A-Za-z0-9_-]+$/;
+import { ID_CHARACTERS } from './ids';
+
+export { ID_CHARACTERS };
 
 /** An id of one Stripe object type, e.g. `stripeId(['cus'], 'customer')` accepts `cus_NffrFeUfNV2Hib`. */
 export function stripeId(prefixes: readonly string[], noun: string) {
@@ -154,13 +152,6 @@ export const listPaging = {
   max_items: maxItems,
   expand,
 };
-
-/** Stripe refuses both cursors at once; say so before sending. */
-export function exclusiveCursors(input: { starting_after?: unknown; ending_before?: unknown }, ctx: z.RefinementCtx): void {
-  if (input.starting_after !== undefined && input.ending_before !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['ending_before'], message: 'give starting_after or ending_before, not both' });
-  }
-}
 
 /** Inputs of every search action (Stripe's search query language). */
 export function searchInput(queryHelp: string) {

@@ -1,5 +1,5 @@
-import { StripeCardError, StripeInputValidationError, StripeInvalidRequestError } from '../connector/errors';
-import { sendAction } from '../connector/action';
+import { StripeCardError, StripeInputValidationError, StripeInvalidRequestError } from '../client/errors';
+import { sendAction } from '../actions/define';
 import { listActions } from '../connector/registry';
 import { caught, useEmulator } from './support/harness';
 

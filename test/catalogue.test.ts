@@ -4,7 +4,7 @@
  * the bad field is named). Each result must match the action's output schema, as zod and as the
  * JSON Schema it exports. The cases live in test/cases/, one file per group of resources.
  */
-import { StripeInputValidationError } from '../connector/errors';
+import { StripeInputValidationError } from '../client/errors';
 import { getAction, listActions } from '../connector/registry';
 import { allCases } from './cases';
 import { caught, useEmulator } from './support/harness';

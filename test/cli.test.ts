@@ -5,7 +5,7 @@ import { renderManifest } from '../connector/manifest';
 import { TEST_KEY, startTestEmulator, type Emulator } from './support/harness';
 
 /** The built CLI, as a user runs it (`npm test` builds first). */
-const CLI = join(__dirname, '..', 'dist', 'connector', 'cli.js');
+const CLI = join(__dirname, '..', 'dist', 'connector', 'cli', 'main.js');
 const execFileAsync = promisify(execFile);
 
 let emulator: Emulator;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StripeClient } from '../connector/client';
+import { StripeClient } from '../client/client';
 import {
   StripeAPIError,
   StripeAuthenticationError,
@@ -11,8 +11,8 @@ import {
   StripeInvalidRequestError,
   StripePermissionError,
   StripeRateLimitError,
-} from '../connector/errors';
-import { STRIPE_API_VERSION, CONNECTOR_VERSION } from '../connector/version';
+} from '../client/errors';
+import { STRIPE_API_VERSION, CONNECTOR_VERSION } from '../client/version';
 import { TEST_KEY, captureLogs, caught, clientFor, useEmulator } from './support/harness';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

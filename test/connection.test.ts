@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import { Connection, resolveApiBase } from '../connector/connection';
-import { StripeInputValidationError } from '../connector/errors';
+import { Connection, resolveApiBase } from '../client/connection';
+import { StripeInputValidationError } from '../client/errors';
 import { TEST_KEY } from './support/keys';
 
 function refusal(run: () => unknown): StripeInputValidationError {

@@ -1,4 +1,4 @@
-import { encodeStripeForm } from '../connector/encoding';
+import { encodeStripeForm } from '../client/encoding';
 
 describe('Stripe form encoding', () => {
   it('encodes nested objects with brackets and arrays with indices', () => {

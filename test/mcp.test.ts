@@ -16,10 +16,10 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import { DerivedKeys, createMcpServer } from '../connector/mcp';
 import { actionHints } from '../connector/hints';
 import { listActions } from '../connector/registry';
-import { closeTransport } from '../connector/transport';
+import { closeTransport } from '../client/transport';
 import { TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
 
-const CLI = join(__dirname, '..', 'dist', 'connector', 'cli.js');
+const CLI = join(__dirname, '..', 'dist', 'connector', 'cli', 'main.js');
 const LIVE_KEY = 'sk_live_51ConnectorSuiteLiveKey0123456789abcdef';
 const READ_ONLY_KEY = 'rk_test_51ConnectorSuiteReadOnly0123456789abc';
 const UNKNOWN_KEY = 'sk_test_51ConnectorSuiteNotAKnownKey012345678';

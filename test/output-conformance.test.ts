@@ -18,7 +18,8 @@
  * project; without one the suite is skipped with a printed warning.
  */
 import { z } from 'zod';
-import '../connector/registry'; // every action, and so every object file an action returns
+import { listActions } from '../connector/registry';
+import { listTriggers } from '../triggers/catalogue';
 import '../triggers/definitions'; // and every object file a trigger emits
 import { toJsonSchema } from '../connector/manifest';
 import { declaredObjectTypes } from '../schemas/objects/define';
@@ -335,12 +336,16 @@ function objectProblems(object: string, schema: z.ZodType): string[] {
   return leaves(ours, ours).flatMap((leaf) => objectFieldProblems(leaf, [{ component: name, schema: component }], '', ours));
 }
 
+// Groups load on first use: load every action and trigger, and so every object file they return.
+listActions();
+listTriggers();
 const types = declaredObjectTypes();
 const describeWithSpec = spec ? describe : describe.skip;
 
 describeWithSpec('every declared object type agrees with Stripe\'s OpenAPI description', () => {
   it('covers every declared object type: each is in the spec or listed as newer', () => {
-    expect(types.length).toBeGreaterThan(0);
+    // All 30, as the actions and triggers declare them (a lazily loaded group left out would shrink this).
+    expect(types).toHaveLength(30);
     for (const type of types) {
       const inSpec = componentOf(type.object) in spec!.components.schemas;
       expect([type.object, inSpec || type.object in NEWER_OBJECTS]).toEqual([type.object, true]);

@@ -1,4 +1,4 @@
-import { StripeInputValidationError, StripeInvalidRequestError } from '../connector/errors';
+import { StripeInputValidationError, StripeInvalidRequestError } from '../client/errors';
 import { runAction } from '../connector/registry';
 import { caught, clientFor, useEmulator } from './support/harness';
 

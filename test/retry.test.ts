@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_OPTIONS, isRetryable, parseRetryAfterMs, retryDelayMs } from '../connector/retry';
+import { DEFAULT_RETRY_OPTIONS, isRetryable, parseRetryAfterMs, retryDelayMs } from '../client/retry';
 
 describe('retry policy', () => {
   it.each([

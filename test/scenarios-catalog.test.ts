@@ -3,7 +3,7 @@
  * payment links and tax rates, through the actions and (to check the emulator answers like Stripe)
  * through the client directly with requests the actions would refuse.
  */
-import { StripeInputValidationError, StripeInvalidRequestError } from '../connector/errors';
+import { StripeInputValidationError, StripeInvalidRequestError } from '../client/errors';
 import { caught, useEmulator } from './support/harness';
 
 const env = useEmulator();

@@ -1,5 +1,5 @@
 /** Customers as the other resources see them: payment methods, default payment method, subscriptions, deletion. */
-import { StripeCardError, StripeInvalidRequestError } from '../connector/errors';
+import { StripeCardError, StripeInvalidRequestError } from '../client/errors';
 import { caught, useEmulator } from './support/harness';
 
 const env = useEmulator();

@@ -3,7 +3,7 @@
  * the charge paying an invoice, declines, credit notes and find_invoice, through the connector's
  * actions against the emulator, and the events they record (read back through GET /v1/events).
  */
-import { StripeCardError, StripeInvalidRequestError } from '../connector/errors';
+import { StripeCardError, StripeInvalidRequestError } from '../client/errors';
 import { caught, listedEvents, useEmulator } from './support/harness';
 
 const env = useEmulator();

@@ -4,7 +4,7 @@
  * limited by the available balance, and the balance transactions all of these leave behind (with
  * the events they record, read back with GET /v1/events through the client).
  */
-import { StripeError, StripeInvalidRequestError } from '../connector/errors';
+import { StripeError, StripeInvalidRequestError } from '../client/errors';
 import { caught, listedEvents, useEmulator } from './support/harness';
 
 const env = useEmulator();

@@ -3,7 +3,7 @@
  * payment methods and setup intents, through the connector's actions against the emulator, and the
  * events they record (read back with GET /v1/events through the client).
  */
-import { StripeCardError, StripeError, StripeInvalidRequestError } from '../connector/errors';
+import { StripeCardError, StripeError, StripeInvalidRequestError } from '../client/errors';
 import { caught, listedEvents, useEmulator } from './support/harness';
 
 const env = useEmulator();

@@ -2,7 +2,7 @@
  * Subscriptions, checkout sessions, billing meters and events over real HTTP: the connector's actions
  * against the emulator (state machines, Stripe's errors, the events the polling triggers read).
  */
-import { StripeInvalidRequestError } from '../connector/errors';
+import { StripeInvalidRequestError } from '../client/errors';
 import { caught, useEmulator } from './support/harness';
 import { customer, meter, oneTimePrice, recurringPrice, subscription } from './support/objects';
 

@@ -5,7 +5,7 @@
  * The spec is read from STRIPE_OPENAPI_SPEC, else the team's copy beside the project.
  */
 import { z } from 'zod';
-import { defineAction, type ActionDefinition } from '../connector/action';
+import { defineAction, type ActionDefinition } from '../actions/define';
 import { toJsonSchema } from '../connector/manifest';
 import { listActions } from '../connector/registry';
 import { customerObject } from '../schemas/objects/customer';

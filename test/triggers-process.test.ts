@@ -1,5 +1,5 @@
 /**
- * The trigger CLI as separate processes (the built dist/connector/cli.js): subscribe / subscriptions /
+ * The trigger CLI as separate processes (the built dist/connector/cli/main.js): subscribe / subscriptions /
  * poll / unsubscribe, two worker processes side by side, a worker killed with SIGKILL in the middle of
  * a poll and restarted, the test's own Redis restarted mid-run, and SIGTERM. In each, the set of
  * emitted events equals the set of created objects.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
-import type { StripeClient } from '../connector/client';
+import type { StripeClient } from '../client/client';
 import { connectionRef } from '../triggers/credentials';
 import { TriggerService } from '../triggers/service';
 import type { TriggerEvent } from '../triggers/sink';
@@ -20,7 +20,7 @@ import { createCharges as createCharges_, waitFor as waitFor_ } from './support/
 
 jest.setTimeout(180_000);
 
-const CLI = join(__dirname, '..', 'dist', 'connector', 'cli.js');
+const CLI = join(__dirname, '..', 'dist', 'connector', 'cli', 'main.js');
 const execFileAsync = promisify(execFile);
 const ENCRYPTION_KEY = 'a3f1c2e4b5d6978812345678901234567890abcdefabcdefabcdef0123456789';
 

@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { AttemptInfo, StripeClient } from '../connector/client';
+import type { AttemptInfo, StripeClient } from '../client/client';
 import { AccountRateLimiter, accountHash } from '../triggers/rate-limiter';
 import { PollFailedError } from '../triggers/runner';
 import { TriggerKeys } from '../triggers/keys';

@@ -3,8 +3,8 @@
  * in-process against the emulator and a private Redis, under both same-second list orders.
  */
 import type { Redis } from 'ioredis';
-import type { StripeClient } from '../connector/client';
-import { StripeInvalidRequestError } from '../connector/errors';
+import type { StripeClient } from '../client/client';
+import { StripeInvalidRequestError } from '../client/errors';
 import { runAction } from '../connector/registry';
 import { TriggerService } from '../triggers/service';
 import { getTrigger, listTriggers } from '../triggers/definitions';

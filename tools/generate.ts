@@ -1,10 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildManifest, renderManifest, type Manifest } from '../connector/manifest';
+import { listActions } from '../connector/registry';
 
 /**
- * Writes the files derived from the code: manifest.json, and the catalogue section of README.md.
- * `--check` writes nothing and fails when either is out of date.
+ * Writes the files derived from the code: manifest.json, the catalogue section of README.md, and
+ * actions/catalogue.json (which group holds each action, so the registry loads only that group).
+ * `--check` writes nothing and fails when any is out of date.
  */
 
 const ROOT = join(__dirname, '..', '..');
@@ -39,6 +41,12 @@ export function renderCatalogue(manifest: Manifest): string {
   return lines.join('\n');
 }
 
+/** actions/catalogue.json: each action's key, group, title and description, in catalogue order. */
+export function renderActionIndex(): string {
+  const entries = listActions().map(({ key, group, title, description }) => ({ key, group, title, description }));
+  return `${JSON.stringify(entries, null, 2)}\n`;
+}
+
 export function withCatalogue(readme: string, catalogue: string): string {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
@@ -51,10 +59,12 @@ function main(check: boolean): number {
   const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
   const manifestPath = join(ROOT, 'manifest.json');
   const readmePath = join(ROOT, 'README.md');
+  const indexPath = join(ROOT, 'actions', 'catalogue.json');
   const readme = readText(readmePath);
   const files: Array<[path: string, current: string, wanted: string]> = [
     [manifestPath, readText(manifestPath), renderManifest(manifest)],
     [readmePath, readme, withCatalogue(readme, renderCatalogue(manifest))],
+    [indexPath, readText(indexPath), renderActionIndex()],
   ];
   let stale = 0;
   for (const [path, current, text] of files) {

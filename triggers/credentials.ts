@@ -6,7 +6,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ConnectionConfig } from '../connector/connection';
+import type { ConnectionConfig } from '../client/connection';
 import type { TriggerKeys } from './keys';
 import type { CredentialResolver } from './runner';
 

@@ -17,21 +17,11 @@ import { paymentLinkObject } from '../schemas/objects/payment_link';
 import { payoutObject } from '../schemas/objects/payout';
 import { refundObject } from '../schemas/objects/refund';
 import { subscriptionObject } from '../schemas/objects/subscription';
+import { DEFAULT_BACKFILL, DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES, MAX_LOOKBACK_SECONDS, type CommonOptionName } from './defaults';
 import { DEFAULT_EVERY, MAX_EVERY_MS, MIN_EVERY_MS, parseInterval, EVERY_PATTERN } from './interval';
 
 export type TriggerKind = 'list' | 'events';
 
-/** Defaults of the options every trigger has. */
-export const DEFAULT_BACKFILL = 0;
-/**
- * 60 s: at least the cursor's own second (same-second objects listed on the far side of the cursor),
- * plus the time a slow Stripe request can take between stamping `created` and its object becoming
- * listable (a charge waiting on the card network). Longer costs one wider list call per poll.
- */
-export const DEFAULT_LOOKBACK_SECONDS = 60;
-export const MAX_LOOKBACK_SECONDS = 86_400;
-/** Pages (of 100) one run may walk forward before it stops and lets the next run continue in order. */
-export const DEFAULT_MAX_PAGES = 50;
 
 const every = z
   .string()
@@ -68,7 +58,7 @@ export const commonOptionShape = {
     .max(1000)
     .default(DEFAULT_MAX_PAGES)
     .describe(`Pages of 100 one poll walks at most; the next poll continues where it stopped, in order. Default ${DEFAULT_MAX_PAGES}.`),
-};
+} satisfies Record<CommonOptionName, z.ZodType>;
 
 const id = (prefixes: string[], what: string) =>
   z
@@ -346,7 +336,7 @@ export function hasTrigger(key: string): boolean {
 }
 
 /** The Stripe list params a subscription's options turn into (filters only; paging is the poller's). */
-export function listParams(trigger: TriggerDefinition, options: Record<string, any>): Record<string, unknown> {
+export function listParams(trigger: TriggerDefinition, options: Record<string, unknown>): Record<string, unknown> {
   const params: Record<string, unknown> = { ...trigger.fixedParams };
   for (const name of trigger.listFilters) if (options[name] !== undefined) params[name] = options[name];
   if (trigger.kind === 'events') {

@@ -1,6 +1,10 @@
-/** Polling triggers: definitions, the subscription service, the worker, and their building blocks. */
-export { TRIGGERS, listTriggers, getTrigger, hasTrigger, listParams, DEFAULT_BACKFILL, DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES } from './definitions';
+/**
+ * Polling triggers: definitions, the subscription service, the worker, and their building blocks.
+ * Loading this loads neither BullMQ, ioredis nor the definitions' schemas: each comes with its first use.
+ */
+export { listTriggers, getTrigger, hasTrigger, listParams } from './catalogue';
 export type { TriggerDefinition, TriggerKind } from './definitions';
+export { COMMON_OPTION_NAMES, DEFAULT_BACKFILL, DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES, MAX_LOOKBACK_SECONDS } from './defaults';
 export { parseInterval, intervalMs, DEFAULT_EVERY, MIN_EVERY_MS, MAX_EVERY_MS } from './interval';
 export { TriggerKeys, DEFAULT_PREFIX, POLL_QUEUE, EVENT_QUEUE, eventJobId, assertSubscriptionId } from './keys';
 export { SubscriptionStore, CursorConflictError } from './store';

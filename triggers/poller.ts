@@ -28,10 +28,12 @@
  *      becomes the cursor. Memory stays at one page, `max_pages` caps the emitting walk, and a crash
  *      resumes from the last committed cursor rather than from the top.
  */
-import type { StripeClient } from '../connector/client';
-import { StripeInvalidRequestError } from '../connector/errors';
-import { silentLogger, type Logger } from '../connector/logger';
-import { DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES, listParams, type TriggerDefinition } from './definitions';
+import type { StripeClient } from '../client/client';
+import { StripeInvalidRequestError } from '../client/errors';
+import { silentLogger, type Logger } from '../client/logger';
+import { listParams } from './catalogue';
+import { DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES } from './defaults';
+import type { TriggerDefinition } from './definitions';
 import type { HeldLock } from './lock';
 import type { EventSink, TriggerEvent } from './sink';
 import { CursorConflictError, type CursorUpdate, type Fence, type SubscriptionRecord, type SubscriptionStore } from './store';
@@ -55,6 +57,8 @@ export interface PollerDeps {
   /** Awaited before every Stripe request (the per-account rate limiter). */
   throttle?: () => Promise<void>;
   logger?: Logger;
+  /** Told the pages read so far after each list page (a CLI shows it as progress). */
+  onPage?: (pages: number) => void;
 }
 
 export interface PollResult {
@@ -127,6 +131,11 @@ export class Poller {
 
   private get id(): string {
     return this.subscription.id;
+  }
+
+  private countPage(): void {
+    this.result.pages++;
+    this.deps.onPage?.(this.result.pages);
   }
 
   /** Below it everything counts as handled; `trimmed_below` keeps a raised lookback from reaching past what was forgotten. */
@@ -216,7 +225,7 @@ export class Poller {
         ending_before: this.cursorId,
         limit: PAGE_SIZE,
       });
-      this.result.pages++;
+      this.countPage();
       const newest = page.data[0];
       if (newest === undefined) return;
       await this.emitBatch([...page.data].reverse(), { cursor: { cursorId: newest.id, watermark: maxCreated(this.watermark, createdOf(newest)) } });
@@ -392,7 +401,7 @@ export class Poller {
         limit,
         starting_after: startingAfter,
       });
-      this.result.pages++;
+      this.countPage();
       if (page.data.length > 0) yield page.data;
       const last = page.data[page.data.length - 1];
       if (!page.has_more || last === undefined) return;

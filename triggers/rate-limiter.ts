@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { ConnectionConfig } from '../connector/connection';
+import type { ConnectionConfig } from '../client/connection';
 import type { TriggerKeys } from './keys';
 import { LuaScript } from './lua';
 

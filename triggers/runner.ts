@@ -4,11 +4,11 @@
  * status. Shared by the worker (scheduled polls) and TriggerService.pollNow.
  */
 import type { Redis } from 'ioredis';
-import { StripeClient, type StripeClientOptions } from '../connector/client';
-import type { ConnectionConfig } from '../connector/connection';
-import { StripeAuthenticationError, StripeError, StripePermissionError, maskSecrets } from '../connector/errors';
-import { silentLogger, type Logger } from '../connector/logger';
-import { getTrigger } from './definitions';
+import { StripeClient, type StripeClientOptions } from '../client/client';
+import type { ConnectionConfig } from '../client/connection';
+import { StripeAuthenticationError, StripeError, StripePermissionError, maskSecrets } from '../client/errors';
+import { silentLogger, type Logger } from '../client/logger';
+import { getTrigger } from './catalogue';
 import type { TriggerKeys } from './keys';
 import { PollLock } from './lock';
 import { Poller, type PollResult } from './poller';
@@ -156,7 +156,7 @@ export class PollRunner {
    * errors (rate limit or 5xx after the client's retries, network, a closed rate-limit bucket) are
    * recorded and thrown as PollFailedError (masked; `retryAt` set when the bucket says when).
    */
-  async run(subscriptionId: string, sink: EventSink, opts: { force?: boolean } = {}): Promise<PollOutcome> {
+  async run(subscriptionId: string, sink: EventSink, opts: { force?: boolean; onPage?: (pages: number) => void } = {}): Promise<PollOutcome> {
     const subscription = await this.store.getSubscription(subscriptionId);
     if (!subscription) return { status: 'unsubscribed' };
     const state = await this.store.getState(subscriptionId);
@@ -175,7 +175,7 @@ export class PollRunner {
       const client = new StripeClient(connection, this.clientOptions(account, () => mode, log));
       mode = client.mode;
       const poller = new Poller(
-        { store: this.store, client, sink, logger: log },
+        { store: this.store, client, sink, logger: log, onPage: opts.onPage },
         subscription,
         getTrigger(subscription.trigger),
         held,

@@ -4,11 +4,13 @@
  * workers (createTriggerWorker) share them.
  */
 import { createHash } from 'node:crypto';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { StripeClientOptions } from '../connector/client';
-import type { Logger } from '../connector/logger';
-import { commonOptionShape, getTrigger } from './definitions';
+import type { StripeClientOptions } from '../client/client';
+import type { Logger } from '../client/logger';
+import { getTrigger } from './catalogue';
+import { bullmq } from './queue-libs';
+import { COMMON_OPTION_NAMES } from './defaults';
 import { intervalMs } from './interval';
 import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys, assertSubscriptionId } from './keys';
 import { PollRunner, type BackoffOptions, type CredentialResolver, type PollOutcome } from './runner';
@@ -58,6 +60,8 @@ export interface PollNowOptions {
    */
   deliver?: 'queue' | 'return';
   onEvents?: (events: TriggerEvent[]) => Promise<void> | void;
+  /** Told the Stripe list pages read so far, after each one. */
+  onPage?: (pages: number) => void;
 }
 
 export class TriggerService {
@@ -71,6 +75,7 @@ export class TriggerService {
     this.keys = new TriggerKeys(options.prefix ?? DEFAULT_PREFIX);
     this.store = new SubscriptionStore(options.redis, this.keys);
     const queueOpts = { connection: options.redis, prefix: this.keys.prefix };
+    const { Queue } = bullmq();
     this.pollQueue = new Queue(POLL_QUEUE, queueOpts);
     this.eventQueue = new Queue(EVENT_QUEUE, queueOpts);
   }
@@ -146,7 +151,7 @@ export class TriggerService {
       if (options.deliver !== 'return') await queueSink.emit(events, context);
       await options.onEvents?.(events);
     });
-    const outcome = await runner.run(id, collector as EventSink, { force: true });
+    const outcome = await runner.run(id, collector as EventSink, { force: true, onPage: options.onPage });
     return { outcome, events: collector.events };
   }
 
@@ -172,5 +177,5 @@ export class TriggerService {
 }
 
 function pickFilters(options: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).filter(([name]) => !(name in commonOptionShape)));
+  return Object.fromEntries(Object.entries(options).filter(([name]) => !(COMMON_OPTION_NAMES as readonly string[]).includes(name)));
 }

@@ -2,14 +2,15 @@
  * The worker: runs scheduled polls from the polls queue (any number of these, on any machines, share
  * the load through Redis) and, given `onEvent`, delivers the events queue to the host in order.
  */
-import { DelayedError, Worker, type Job } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
-import type { StripeClientOptions } from '../connector/client';
-import { silentLogger, type Logger } from '../connector/logger';
+import type { Job, Worker } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { StripeClientOptions } from '../client/client';
+import { silentLogger, type Logger } from '../client/logger';
 import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys } from './keys';
 import { PollRunner, maskedError, type BackoffOptions, type CredentialResolver, type PollOutcome } from './runner';
 import { TriggerService } from './service';
 import { QueueSink, type TriggerEvent } from './sink';
+import { bullmq, ioredis } from './queue-libs';
 
 /** About one delivery of an event. */
 export interface EventDelivery {
@@ -85,12 +86,14 @@ interface PollJobData {
 }
 
 function ownConnection(connection: TriggerWorkerOptions['connection']): Redis {
+  const { Redis } = ioredis();
   if (connection instanceof Redis) return connection.duplicate({ maxRetriesPerRequest: null });
   if (typeof connection === 'string') return new Redis(connection, { maxRetriesPerRequest: null });
   return new Redis({ ...connection, maxRetriesPerRequest: null });
 }
 
 export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorker {
+  const { DelayedError, Worker } = bullmq();
   const logger = options.logger ?? silentLogger;
   const redis = ownConnection(options.connection);
   // Reconnects are ioredis's job (a Redis restart is survived); the error is only logged.

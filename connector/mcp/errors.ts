@@ -15,7 +15,7 @@ import {
   StripePermissionError,
   StripeRateLimitError,
   maskSecrets,
-} from '../errors';
+} from '../../client/errors';
 
 export interface HintContext {
   /** The tools this server offers (hints only point at tools the agent can call). */

@@ -8,12 +8,12 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { parseActionInput, runParsed } from '../action';
-import type { StripeClient } from '../client';
-import { StripeError } from '../errors';
+import { parseActionInput, runParsed } from '../runner';
+import type { StripeClient } from '../../client/client';
+import { StripeError } from '../../client/errors';
 import { buildManifest, type ManifestAction } from '../manifest';
 import { getAction } from '../registry';
-import { CONNECTOR_NAME, CONNECTOR_VERSION, STRIPE_API_VERSION } from '../version';
+import { CONNECTOR_NAME, CONNECTOR_VERSION, STRIPE_API_VERSION } from '../../client/version';
 import { DerivedKeys, type DerivedKey } from './derived-keys';
 import { refusal, toolErrorResult, type HintContext } from './errors';
 import { NEXT_PAGE_FIELD, WRAPPED_RESULT_FIELD, selectActions, toolSpec, type ToolSpec } from './tools';

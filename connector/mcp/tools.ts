@@ -4,7 +4,7 @@
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ManifestAction } from '../manifest';
-import { StripeInputValidationError } from '../errors';
+import { StripeInputValidationError } from '../../client/errors';
 import { getAction } from '../registry';
 
 /** What a list or search result adds for agents: the arguments that fetch the next page. */

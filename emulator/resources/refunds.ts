@@ -16,16 +16,10 @@ import { emitEvent } from '../events';
 import { applyUpdate, p, type Params } from '../params';
 import type { RequestContext, ResourceDefinition } from '../resource';
 import type { StoredRecord } from '../store';
-import { formatAmount } from '../../schemas/currency';
+import { displayAmount } from '../money';
 import { findBalanceTransaction } from './balance_transactions';
 import { EMPTY_METADATA_ON_CREATE } from './shared';
 
-const SYMBOLS: Record<string, string> = { usd: '$', eur: '€', gbp: '£', jpy: '¥' };
-
-function money(amount: number, currency: string): string {
-  const symbol = SYMBOLS[currency];
-  return symbol ? `${symbol}${formatAmount(amount, currency)}` : `${formatAmount(amount, currency)} ${currency.toUpperCase()}`;
-}
 
 export const refunds: ResourceDefinition = {
   type: 'refund',
@@ -155,8 +149,8 @@ function createRefund(ctx: RequestContext, params: Params): StoredRecord {
   if (amount > left) {
     throw invalidRequest(
       charge.amount_refunded - (chargeRecord.hidden.released ?? 0) > 0
-        ? `Refund amount (${money(amount, charge.currency)}) is greater than unrefunded amount on charge (${money(left, charge.currency)})`
-        : `Refund amount (${money(amount, charge.currency)}) is greater than charge amount (${money(left, charge.currency)})`,
+        ? `Refund amount (${displayAmount(amount, charge.currency)}) is greater than unrefunded amount on charge (${displayAmount(left, charge.currency)})`
+        : `Refund amount (${displayAmount(amount, charge.currency)}) is greater than charge amount (${displayAmount(left, charge.currency)})`,
       { code: 'amount_too_large', param: 'amount' },
     );
   }

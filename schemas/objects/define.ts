@@ -16,8 +16,14 @@ export interface Output<S extends z.ZodType = z.ZodType> {
   sample: unknown;
 }
 
+/** A Stripe object's schema: its fields, `object` as a literal, and room for fields Stripe adds. */
+export type ObjectSchema<O extends string = string, S extends z.ZodRawShape = z.ZodRawShape> = z.ZodObject<
+  S & { object: z.ZodLiteral<O> },
+  z.core.$loose
+>;
+
 /** One Stripe object type (`customer`, `charge`, `checkout.session`...). */
-export interface StripeObjectType extends Output<z.ZodType<Record<string, unknown>>> {
+export interface StripeObjectType<S extends z.ZodType<Record<string, unknown>> = z.ZodType<Record<string, unknown>>> extends Output<S> {
   /** The `object` field's value, e.g. `customer`. */
   object: string;
   sample: Record<string, unknown>;
@@ -30,20 +36,25 @@ const objectTypes = new Map<string, StripeObjectType>();
  * sample is a realistic object as Stripe returns it, with fixed ids and times so the manifest does
  * not change between regenerations.
  */
-export function defineObject(object: string, description: string, shape: z.ZodRawShape, sample: Record<string, unknown>): StripeObjectType {
+export function defineObject<const O extends string, S extends z.ZodRawShape>(
+  object: O,
+  description: string,
+  shape: S,
+  sample: Record<string, unknown>,
+): StripeObjectType<ObjectSchema<O, S>> {
   if (objectTypes.has(object)) throw new Error(`object type ${object} is declared twice`);
   // Stripe's own order: id, object, then the rest.
   const { id, ...fields } = shape;
   const schema = z
     .looseObject({ ...(id ? { id } : {}), object: z.literal(object), ...fields })
-    .describe(description) as unknown as z.ZodType<Record<string, unknown>>;
+    .describe(description) as unknown as ObjectSchema<O, S>;
   const { id: sampleId, ...sampleFields } = sample;
-  const type: StripeObjectType = {
+  const type: StripeObjectType<ObjectSchema<O, S>> = {
     object,
     schema,
     sample: { ...(sampleId === undefined ? {} : { id: sampleId }), object, ...sampleFields },
   };
-  objectTypes.set(object, type);
+  objectTypes.set(object, type as unknown as StripeObjectType);
   return type;
 }
 
@@ -53,7 +64,7 @@ export function declaredObjectTypes(): StripeObjectType[] {
 }
 
 /** A list action's result: `{ data, has_more }`, items newest first. */
-export function listOf(item: StripeObjectType): Output {
+export function listOf<S extends z.ZodType<Record<string, unknown>>>(item: StripeObjectType<S>) {
   return {
     schema: z
       .looseObject({
@@ -61,12 +72,12 @@ export function listOf(item: StripeObjectType): Output {
         has_more: z.boolean().describe('Whether more items follow; pass the last id as starting_after to get them.'),
       })
       .describe(`A page of ${item.object} objects.`),
-    sample: { data: [item.sample], has_more: false },
+    sample: { data: [item.sample], has_more: false } as unknown,
   };
 }
 
 /** A search action's result: `{ data, has_more, next_page }` (next_page is absent with return_all). */
-export function searchResultOf(item: StripeObjectType): Output {
+export function searchResultOf<S extends z.ZodType<Record<string, unknown>>>(item: StripeObjectType<S>) {
   return {
     schema: z
       .looseObject({
@@ -75,35 +86,35 @@ export function searchResultOf(item: StripeObjectType): Output {
         next_page: z.string().nullable().optional().describe('Pass as `page` to get the next page of results; null on the last page.'),
       })
       .describe(`A page of ${item.object} search results.`),
-    sample: { data: [item.sample], has_more: false, next_page: null },
+    sample: { data: [item.sample], has_more: false, next_page: null } as unknown,
   };
 }
 
-function deletedSchema(item: StripeObjectType) {
+function deletedSchema(item: StripeObjectType<z.ZodType<Record<string, unknown>>>) {
   return z
     .looseObject({ id: z.string(), object: z.literal(item.object), deleted: z.literal(true) })
     .describe(`The deleted ${item.object}'s id.`);
 }
 
 /** What Stripe answers a delete with: the id and `deleted: true`. */
-export function deletedOf(item: StripeObjectType): Output {
+export function deletedOf(item: StripeObjectType<z.ZodType<Record<string, unknown>>>) {
   const id = item.sample.id;
   if (typeof id !== 'string') throw new Error(`deletedOf(${item.object}): the sample has no id`);
-  return { schema: deletedSchema(item), sample: { id, object: item.object, deleted: true } };
+  return { schema: deletedSchema(item), sample: { id, object: item.object, deleted: true } as unknown };
 }
 
 /** A retrieve that answers a deleted object with its stub (Stripe does so for customers). */
-export function objectOrDeleted(item: StripeObjectType): Output {
+export function objectOrDeleted<S extends z.ZodType<Record<string, unknown>>>(item: StripeObjectType<S>) {
   return {
     schema: z.union([item.schema, deletedSchema(item)]).describe(`The ${item.object}, or { id, object, deleted: true } once it is deleted.`),
-    sample: item.sample,
+    sample: item.sample as unknown,
   };
 }
 
 /** A `find_*` result: the object, or null when Stripe has no such object. */
-export function objectOrNull(item: StripeObjectType): Output {
+export function objectOrNull<S extends z.ZodType<Record<string, unknown>>>(item: StripeObjectType<S>) {
   return {
     schema: item.schema.nullable().describe(`The ${item.object}, or null when there is none.`),
-    sample: item.sample,
+    sample: item.sample as unknown,
   };
 }

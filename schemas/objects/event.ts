@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STRIPE_API_VERSION } from '../../connector/version';
+import { STRIPE_API_VERSION } from '../api-version';
 import { customerObject } from './customer';
 import { defineObject, type Output, type StripeObjectType } from './define';
 import { created, livemode, objectId, SAMPLE_CREATED } from './fields';

@@ -1,10 +1,10 @@
-import { StripeClient, type StripeClientOptions } from '../../connector/client';
-import type { ConnectionConfig } from '../../connector/connection';
-import { StripeError } from '../../connector/errors';
-import { createLogger, type Logger } from '../../connector/logger';
+import { StripeClient, type StripeClientOptions } from '../../client/client';
+import type { ConnectionConfig } from '../../client/connection';
+import { StripeError } from '../../client/errors';
+import { createLogger, type Logger } from '../../client/logger';
 import { getAction, runAction } from '../../connector/registry';
 import { expectMatchesOutput } from './outputs';
-import { closeTransport } from '../../connector/transport';
+import { closeTransport } from '../../client/transport';
 import { startEmulator } from '../../emulator';
 import type { Emulator, EmulatorOptions } from '../../emulator/types';
 

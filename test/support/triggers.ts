@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { StripeClient } from '../../connector/client';
+import type { StripeClient } from '../../client/client';
 
 export interface CreateChargesOptions {
   /** Requests in flight at once. Default 1 (ids in creation order). */

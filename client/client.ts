@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection, resolveApiBase, type ConnectionConfig } from './connection';
-import { idempotencyKeyValue } from '../schemas/common';
 import { encodeStripeForm } from './encoding';
 import { StripeAPIError, StripeConnectionError, StripeInputValidationError, errorFromResponse } from './errors';
 import { silentLogger, type Logger } from './logger';
@@ -79,6 +78,18 @@ export interface CollectedPage<T> {
 export interface WalkOptions {
   /** Stop after this many items. Default: no cap. */
   maxItems?: number;
+  /** Told after each page (a CLI shows it as progress on a long walk). Default: nothing. */
+  onPage?: (progress: WalkProgress) => void;
+}
+
+/** How far a walk over pages has got. */
+export interface WalkProgress {
+  pages: number;
+  items: number;
+  /** The walk has ended (this is its last report). */
+  done: boolean;
+  /** It ended at `maxItems` with more items left in Stripe. */
+  capped: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 80_000;
@@ -104,6 +115,8 @@ export function assertApiPath(path: string): void {
 
 /** The same rule the actions' `idempotency_key` field states, for callers of the client itself. */
 export function assertIdempotencyKey(key: string): void {
+  // schemas/common (and zod) load only for a caller-chosen key; the actions have checked theirs already.
+  const { idempotencyKeyValue } = require('../schemas/common') as typeof import('../schemas/common');
   const parsed = idempotencyKeyValue.safeParse(key);
   if (!parsed.success) {
     throw new StripeInputValidationError('Invalid idempotency key', [
@@ -190,7 +203,7 @@ export class StripeClient {
       let responseHeaders: Record<string, string> = {};
       let networkError: unknown;
       try {
-        const response = await http.request<string>({
+        const response = await http().request<string>({
           method: request.method,
           url,
           headers,
@@ -280,22 +293,22 @@ export class StripeClient {
    * (or from the newest), newest first. Pages are of `limit` (default 100).
    */
   async *listAll<T extends ObjectWithId>(path: string, params: Record<string, unknown> = {}, options: WalkOptions = {}): AsyncGenerator<T> {
-    yield* capItems(this.listPages<T>(path, params), options.maxItems);
+    yield* capItems(this.listPages<T>(path, params), options);
   }
 
   /** Every item of a search, page by page (`next_page`), in Stripe's order. */
   async *searchAll<T>(path: string, params: Record<string, unknown>, options: WalkOptions = {}): AsyncGenerator<T> {
-    yield* capItems(this.searchPages<T>(path, params), options.maxItems);
+    yield* capItems(this.searchPages<T>(path, params), options);
   }
 
   /** Walks a list like `listAll`, keeps at most `maxItems`, and says whether more were left. */
   collectList<T extends ObjectWithId>(path: string, params: Record<string, unknown> = {}, options: WalkOptions = {}): Promise<CollectedPage<T>> {
-    return collect(this.listPages<T>(path, params), options.maxItems);
+    return collect(this.listPages<T>(path, params), options);
   }
 
   /** Walks a search like `searchAll`, keeps at most `maxItems`, and says whether more were left. */
   collectSearch<T>(path: string, params: Record<string, unknown>, options: WalkOptions = {}): Promise<CollectedPage<T>> {
-    return collect(this.searchPages<T>(path, params), options.maxItems);
+    return collect(this.searchPages<T>(path, params), options);
   }
 
   private async *listPages<T extends ObjectWithId>(path: string, params: Record<string, unknown>): AsyncGenerator<Page<T>> {
@@ -336,10 +349,15 @@ interface Page<T> {
   more: boolean;
 }
 
-async function* capItems<T>(pages: AsyncGenerator<Page<T>>, maxItems = Number.POSITIVE_INFINITY): AsyncGenerator<T> {
+async function* capItems<T>(pages: AsyncGenerator<Page<T>>, { maxItems = Number.POSITIVE_INFINITY, onPage }: WalkOptions): AsyncGenerator<T> {
   if (maxItems <= 0) return;
   let count = 0;
+  let pageCount = 0;
   for await (const page of pages) {
+    pageCount++;
+    const taken = Math.min(page.items.length, maxItems - count);
+    const capped = count + taken >= maxItems && (page.items.length > taken || page.more);
+    onPage?.({ pages: pageCount, items: count + taken, done: capped || !page.more, capped });
     for (const item of page.items) {
       yield item;
       // Stop before the generator asks for another page the caller will not read.
@@ -348,13 +366,17 @@ async function* capItems<T>(pages: AsyncGenerator<Page<T>>, maxItems = Number.PO
   }
 }
 
-async function collect<T>(pages: AsyncGenerator<Page<T>>, maxItems = Number.POSITIVE_INFINITY): Promise<CollectedPage<T>> {
+async function collect<T>(pages: AsyncGenerator<Page<T>>, { maxItems = Number.POSITIVE_INFINITY, onPage }: WalkOptions): Promise<CollectedPage<T>> {
   const data: T[] = [];
+  let pageCount = 0;
   for await (const page of pages) {
+    pageCount++;
     const room = maxItems - data.length;
     data.push(...page.items.slice(0, room));
-    if (page.items.length > room) return { data, has_more: true };
-    if (data.length >= maxItems) return { data, has_more: page.more };
+    const full = data.length >= maxItems;
+    const hasMore = page.items.length > room || (full && page.more);
+    onPage?.({ pages: pageCount, items: data.length, done: full || !page.more, capped: hasMore });
+    if (full) return { data, has_more: hasMore };
   }
   return { data, has_more: false };
 }

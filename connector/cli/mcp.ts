@@ -1,20 +1,16 @@
 /** `stripe-connector mcp`: the MCP server over stdio (loaded only for this command: the SDK costs ~180 ms to load). */
-import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { clientFromEnv } from '../cli-input';
-import { createMcpServer } from './server';
+import { createMcpServer } from '../mcp/server';
+import type { CommandHandler } from './commands';
+import { clientFromEnv } from './input';
 
-export async function runMcpCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { tools: { type: 'string', multiple: true }, 'read-only': { type: 'boolean' }, 'allow-live-writes': { type: 'boolean' } },
-  });
+export const mcpCommand: CommandHandler = async ({ values }) => {
   const server = createMcpServer({
     client: clientFromEnv(),
     // --tools a,b and --tools a --tools b alike.
-    tools: values.tools?.flatMap((list) => list.split(',')),
-    readOnly: values['read-only'] ?? false,
-    allowLiveWrites: values['allow-live-writes'] ?? false,
+    tools: (values.tools as string[] | undefined)?.flatMap((list) => list.split(',')),
+    readOnly: values['read-only'] === true,
+    allowLiveWrites: values['allow-live-writes'] === true,
   });
   const closed = new Promise<void>((resolve) => {
     server.onclose = resolve;
@@ -24,4 +20,4 @@ export async function runMcpCommand(args: string[]): Promise<number> {
   process.stdin.once('end', () => void server.close());
   await closed;
   return 0;
-}
+};

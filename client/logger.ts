@@ -1,6 +1,14 @@
-import pino, { type Logger, type DestinationStream } from 'pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
 
-export type { Logger };
+/**
+ * What the connector logs through: the part of pino's interface it calls. A host's pino logger fits,
+ * and so does anything with the same three methods.
+ */
+export interface Logger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
 
 /**
  * Every path under which a key or an Authorization header could reach a log line. The client never
@@ -32,7 +40,9 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
+/** A pino logger with the key paths redacted. pino is loaded here, on first use, not at import. */
+export function createLogger(options: LoggerOptions = {}): PinoLogger {
+  const pino = require('pino') as typeof import('pino');
   return pino(
     {
       name: 'stripe-connector',
@@ -44,4 +54,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /** The default for library use: hosts pass their own logger to see request lines. */
-export const silentLogger: Logger = pino({ level: 'silent' });
+export const silentLogger: Logger = {
+  info: () => undefined,
+  warn: () => undefined,
+  child: () => silentLogger,
+};

@@ -109,10 +109,16 @@ export interface FieldProblem {
   /** Dotted path of the offending input field (`metadata.plan`, `items.0.price`), or the connection field. */
   field: string;
   message: string;
+  /** For a name that is not one of a known set (an action, a command, an option): the closest valid names. */
+  did_you_mean?: string[];
+  /** For a name that is not one of a short known set: all the valid names. */
+  valid?: string[];
 }
 
 /** Bad input caught before any request is sent. */
 export class StripeInputValidationError extends StripeError {
+  /** What was being checked, e.g. `Invalid input for create_customer` (the message adds each field). */
+  readonly context: string;
   readonly fields: FieldProblem[];
 
   constructor(context: string, fields: FieldProblem[]) {
@@ -121,6 +127,7 @@ export class StripeInputValidationError extends StripeError {
       { message: `${context}: ${detail}`, param: fields[0]?.field, retryable: false },
       'input_validation_error',
     );
+    this.context = context;
     this.fields = fields;
   }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /** Identity sent to Stripe in the User-Agent and written into the manifest. */
 export const CONNECTOR_NAME = 'stripe-connector';
 
-// package.json is the one source of the version; this file runs from connector/ (tests) or dist/connector/.
+// package.json is the one source of the version; this file runs from client/ (tests) or dist/client/.
 function readPackageVersion(): string {
   for (const candidate of [join(__dirname, '..', 'package.json'), join(__dirname, '..', '..', 'package.json')]) {
     if (existsSync(candidate)) {
@@ -17,7 +17,6 @@ function readPackageVersion(): string {
 
 export const CONNECTOR_VERSION = readPackageVersion();
 
-/** The Stripe API version every request pins unless the connection overrides it (stripe-node's pin as of 2026-08). */
-export const STRIPE_API_VERSION = '2026-08-26.dahlia';
+export { STRIPE_API_VERSION } from '../schemas/api-version';
 
 export const USER_AGENT = `${CONNECTOR_NAME}/${CONNECTOR_VERSION} (node ${process.version})`;

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { connectionSchema, type ConnectionConfig } from '../schemas/connection';
+import type { ConnectionConfig } from '../schemas/connection';
 import { StripeInputValidationError } from './errors';
 import { zodProblems } from './validation';
 
@@ -17,6 +17,8 @@ export class Connection {
   readonly apiVersion?: string;
 
   constructor(config: ConnectionConfig) {
+    // The schema (and zod) load with the first connection, not at import.
+    const { connectionSchema } = require('../schemas/connection') as typeof import('../schemas/connection');
     const parsed = connectionSchema.safeParse(config);
     if (!parsed.success) throw new StripeInputValidationError('Invalid Stripe connection', zodProblems(parsed.error));
     const key = parsed.data.secret_key;

@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import type { ActionContext, ActionDefinition } from '../actions/define';
+import { sendAction } from '../actions/send';
+import { StripeInputValidationError } from '../client/errors';
+import { zodProblems } from '../client/validation';
+
+type AnyAction = ActionDefinition<z.ZodType<Record<string, unknown>>>;
+
+/** Validates input against the action's schema; every bad field is named, and nothing is sent. */
+export function parseActionInput<A extends AnyAction>(action: A, input: unknown): z.output<A['input']> {
+  const parsed = action.input.safeParse(input ?? {});
+  if (!parsed.success) throw new StripeInputValidationError(`Invalid input for ${action.key}`, zodProblems(parsed.error));
+  return parsed.data as z.output<A['input']>;
+}
+
+/** Runs an action on input that `parseActionInput` has already checked: its own `run`, or the generic mapping to one endpoint. */
+export async function runParsed<A extends AnyAction>(action: A, parsed: z.output<A['input']>, ctx: ActionContext): Promise<unknown> {
+  return action.run ? action.run(ctx, parsed) : sendAction(action, parsed as Record<string, unknown>, ctx);
+}
+
+/** Validates, then runs. */
+export async function executeAction<A extends AnyAction>(action: A, input: unknown, ctx: ActionContext): Promise<unknown> {
+  return runParsed(action, parseActionInput(action, input), ctx);
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * The build: `tsc`, then the ESM entry points (dist/tools/esm-entries.js), then a record of what was
+ * built from. `--if-stale` skips all of it when the inputs are byte for byte those of the last
+ * successful build, so `npm run emulator`, `npm run demo` and `npm test` start at once on a current
+ * build. Plain JavaScript: it has to run before anything is compiled.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
+const RECORD = join(ROOT, 'dist', '.build-inputs');
+
+/** What a build reads: tsconfig's folders (.ts, .json, .mjs), tsconfig itself, the package and its lock. */
+function inputHash() {
+  const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
+  const files = ['tsconfig.json', 'package.json', 'package-lock.json'];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|json|mjs)$/.test(entry.name)) files.push(relative(ROOT, path));
+    }
+  };
+  for (const folder of tsconfig.include) if (existsSync(join(ROOT, folder))) walk(join(ROOT, folder));
+  const hash = createHash('sha256');
+  for (const file of files.sort()) hash.update(`${file}\0`).update(readFileSync(join(ROOT, file))).update('\0');
+  return hash.digest('hex');
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const inputs = inputHash();
+if (process.argv.includes('--if-stale') && existsSync(RECORD) && readFileSync(RECORD, 'utf8') === inputs) {
+  process.exit(0);
+}
+// From empty, so a file moved or deleted in the sources leaves nothing behind to be packed or imported.
+rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
+run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+run(process.execPath, [join(ROOT, 'dist', 'tools', 'esm-entries.js')]);
+// Recorded from the inputs as they were before compiling: a file edited during the build makes the next one rebuild.
+writeFileSync(RECORD, inputs);

@@ -1,0 +1,16 @@
+/** Defaults of the options every trigger has (kept apart from the definitions, which build zod schemas). */
+
+/** Names of the options every trigger has, as opposed to a trigger's own filters. */
+export const COMMON_OPTION_NAMES = ['every', 'backfill', 'lookback_seconds', 'max_pages'] as const;
+export type CommonOptionName = (typeof COMMON_OPTION_NAMES)[number];
+
+export const DEFAULT_BACKFILL = 0;
+/**
+ * 60 s: at least the cursor's own second (same-second objects listed on the far side of the cursor),
+ * plus the time a slow Stripe request can take between stamping `created` and its object becoming
+ * listable (a charge waiting on the card network). Longer costs one wider list call per poll.
+ */
+export const DEFAULT_LOOKBACK_SECONDS = 60;
+export const MAX_LOOKBACK_SECONDS = 86_400;
+/** Pages (of 100) one run may walk forward before it stops and lets the next run continue in order. */
+export const DEFAULT_MAX_PAGES = 50;
