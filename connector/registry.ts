@@ -55,12 +55,14 @@ export function getAction(key: string): ActionDefinition {
   const group = groupOfKey.get(key);
   const action = group && loadGroup(group).get(key);
   if (!action) {
-    const close = suggest(key, catalogue.map((entry) => entry.key));
+    const keys = catalogue.map((entry) => entry.key);
+    const close = suggest(key, keys);
     throw new StripeInputValidationError('Unknown action', [
       {
         field: 'action',
         message: `no action named ${JSON.stringify(key)}${close.length ? `; did you mean ${close.join(' or ')}?` : ''} (\`stripe-connector actions\` lists them)`,
         did_you_mean: close,
+        valid: keys,
       },
     ]);
   }

@@ -6,7 +6,6 @@
 import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -18,8 +17,8 @@ import { actionHints } from '../connector/hints';
 import { listActions } from '../connector/registry';
 import { closeTransport } from '../client/transport';
 import { TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
+import { CLI } from './support/cli';
 
-const CLI = join(__dirname, '..', 'dist', 'connector', 'cli', 'main.js');
 const LIVE_KEY = 'sk_live_51ConnectorSuiteLiveKey0123456789abcdef';
 const READ_ONLY_KEY = 'rk_test_51ConnectorSuiteReadOnly0123456789abc';
 const UNKNOWN_KEY = 'sk_test_51ConnectorSuiteNotAKnownKey012345678';

@@ -6,7 +6,6 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
@@ -17,10 +16,10 @@ import type { TriggerEvent } from '../triggers/sink';
 import { TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
 import { dumpPrefix, startTestRedis, type TestRedis } from './support/redis';
 import { createCharges as createCharges_, waitFor as waitFor_ } from './support/triggers';
+import { CLI } from './support/cli';
 
 jest.setTimeout(180_000);
 
-const CLI = join(__dirname, '..', 'dist', 'connector', 'cli', 'main.js');
 const execFileAsync = promisify(execFile);
 const ENCRYPTION_KEY = 'a3f1c2e4b5d6978812345678901234567890abcdefabcdefabcdef0123456789';
 

@@ -3,7 +3,8 @@
  * The build: `tsc`, then the ESM entry points (dist/tools/esm-entries.js), then a record of what was
  * built from. `--if-stale` skips all of it when the inputs are byte for byte those of the last
  * successful build, so `npm run emulator`, `npm run demo` and `npm test` start at once on a current
- * build. Plain JavaScript: it has to run before anything is compiled.
+ * build; `--status` only prints `current` or `stale`. Plain JavaScript: it has to run before anything
+ * is compiled.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
-const RECORD = join(ROOT, 'dist', '.build-inputs');
+// BUILD_RECORD: another record to compare with (the test of this script).
+const RECORD = process.env.BUILD_RECORD || join(ROOT, 'dist', '.build-inputs');
 
 /** What a build reads: tsconfig's folders (.ts, .json, .mjs), tsconfig itself, the package and its lock. */
 function inputHash() {
@@ -37,9 +39,12 @@ function run(command, args) {
 }
 
 const inputs = inputHash();
-if (process.argv.includes('--if-stale') && existsSync(RECORD) && readFileSync(RECORD, 'utf8') === inputs) {
+const current = existsSync(RECORD) && readFileSync(RECORD, 'utf8') === inputs;
+if (process.argv.includes('--status')) {
+  process.stdout.write(`${current ? 'current' : 'stale'}\n`);
   process.exit(0);
 }
+if (process.argv.includes('--if-stale') && current) process.exit(0);
 // From empty, so a file moved or deleted in the sources leaves nothing behind to be packed or imported.
 rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
 run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);

@@ -304,6 +304,7 @@ export function usage(): string {
   }
   lines.push(
     ...usageEntry('help [command]', 'this help, or a command\'s (<command> --help)'),
+    ...usageEntry('--version', 'the connector\'s version'),
     '',
     'Connection from the environment: STRIPE_SECRET_KEY (required for run, mcp and subscribe),',
     'STRIPE_ACCOUNT, STRIPE_API_VERSION, STRIPE_API_BASE. LOG_LEVEL (info: a line per request, warn:',

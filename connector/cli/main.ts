@@ -5,6 +5,7 @@
  * 2 invalid input (nothing was sent), 1 anything else.
  */
 import { closeTransport } from '../../client/transport';
+import { CONNECTOR_VERSION } from '../../client/version';
 import { commandHelp, findCommand, isHelpWord, parseCommand, usage } from './commands';
 import { inputError } from './input';
 import { detectTerminal, reportError, writeOut, type Terminal } from './terminal';
@@ -24,6 +25,10 @@ async function main(argv: string[], term: Terminal): Promise<number> {
   if (isHelpWord(name)) {
     const topic = rest.find((arg) => !arg.startsWith('-'));
     await writeOut(topic === undefined ? usage() : commandHelp(findCommand(topic)));
+    return 0;
+  }
+  if (name === '--version' || name === 'version') {
+    await writeOut(`${CONNECTOR_VERSION}\n`);
     return 0;
   }
   if (name === '--json') throw inputError('command', 'give a command first: stripe-connector <command> --json');

@@ -142,7 +142,7 @@ function problemLines(problem: FieldProblem, color: boolean): string[] {
     lines.push(
       problem.valid.length <= LISTED_AT_TERMINAL
         ? `    valid: ${problem.valid.join(', ')}`
-        : `    ${problem.valid.length} valid names; the list command shows them`,
+        : `    ${problem.valid.length} valid names`,
     );
   }
   return lines;
