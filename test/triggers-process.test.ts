@@ -16,7 +16,7 @@ import type { TriggerEvent } from '../triggers/sink';
 import { TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
 import { dumpPrefix, startTestRedis, type TestRedis } from './support/redis';
 import { createCharges as createCharges_, waitFor as waitFor_ } from './support/triggers';
-import { CLI } from './support/cli';
+import { CLI, atTerminal, plain } from './support/cli';
 
 jest.setTimeout(180_000);
 
@@ -130,6 +130,28 @@ describe('trigger CLI', () => {
     const bad = await cli(['subscribe', 'new_charge', '--id', 'nokey'], { STRIPE_SECRET_KEY: TEST_KEY, CONNECTOR_ENCRYPTION_KEY: 'short' });
     expect(bad.code).toBe(2);
     expect(await service.status('nokey')).toBeUndefined();
+  });
+
+  it('at a terminal: poll shows pages and events, then a summary; subscriptions is a table', async () => {
+    await createCharges(3);
+    await subscribe('cli-tty', ['--backfill', '2']);
+    const first = await atTerminal(['poll', 'cli-tty'], env());
+    expect(first.code).toBe(0);
+    const text = plain(first.output);
+    expect(text).toMatch(/poll cli-tty: \d+ pages? read/);
+    expect(text).toContain('poll cli-tty: 2 events from');
+    expect(text).toContain('(first poll: baseline recorded)');
+    // The events themselves, as colored JSON.
+    expect(first.output).toContain('\x1b[36m"subscription_id"\x1b[0m: \x1b[32m"cli-tty"\x1b[0m');
+    const table = plain((await atTerminal(['subscriptions'], env())).output);
+    expect(table).toMatch(/^ID +TRIGGER +STATUS +EVERY +LAST POLL +EVENTS +LAST ERROR\n/);
+    expect(table).toMatch(/\ncli-tty +new_charge +active +1m +\d{4}-\S+ +2\s*\n/);
+    // Piped, the next poll prints JSON lines only, and nothing on stderr.
+    const created = await createCharges(1);
+    const next = await cli(['poll', 'cli-tty']);
+    expect(next).toMatchObject({ code: 0, stderr: '' });
+    expect(next.stdout.trim().split('\n').map((l) => JSON.parse(l).object_id)).toEqual(created);
+    await cli(['unsubscribe', 'cli-tty']);
   });
 
   it('subscribe, subscriptions, poll (JSON lines only) and unsubscribe', async () => {
