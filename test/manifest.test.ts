@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildManifest, renderManifest } from '../connector/manifest';
-import { renderCatalogue, withCatalogue } from '../tools/generate';
+import { renderActionIndex, renderCatalogue, withCatalogue } from '../tools/generate';
 import { listActions } from '../connector/registry';
 import { SECRET_KEY_PATTERN } from '../schemas/connection';
 
@@ -11,6 +11,10 @@ describe('manifest.json', () => {
   it('is exactly what the code generates (run `npm run manifest` after changing an action)', () => {
     const committed = readFileSync(committedPath, 'utf8');
     expect(committed).toBe(renderManifest());
+  });
+
+  it('and so is actions/catalogue.json, the index that loads only an action\'s own group', () => {
+    expect(readFileSync(join(__dirname, '..', 'actions', 'catalogue.json'), 'utf8')).toBe(renderActionIndex());
   });
 
   const manifest = buildManifest();
