@@ -98,6 +98,13 @@ describe('stripe-connector CLI, piped (what scripts read)', () => {
     expect(emulator.objects('customer')).toHaveLength(2);
   });
 
+  it('at a terminal, --input - reads what is typed, up to Ctrl-D', async () => {
+    const { code, output } = await atTerminal(['run', 'create_customer', '--input', '-'], env, '{"email":"typed@example.com"}');
+    expect(code).toBe(0);
+    expect(plain(output)).toContain('"email": "typed@example.com"');
+    expect(emulator.objects('customer').map((c) => c.email)).toEqual(['typed@example.com']);
+  });
+
   it('keeps stderr to the one error document even after retries, and logs requests only when asked', async () => {
     emulator.inject({ kind: 'status', status: 500, count: 3 });
     const failed = await cli(['run', 'retrieve_balance']);
@@ -175,6 +182,12 @@ describe('--help on every command', () => {
     expect(output).toContain('--concurrency N');
     const version = await cli(['--version']);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('run <action> --help at a terminal too', async () => {
+    const { code, output } = await tty(['run', 'create_refund', '--help']);
+    expect(code).toBe(0);
+    expect(plain(output)).toContain('Rules:\n  give exactly one of charge or payment_intent');
   });
 
   it('run <action> --help lists the action\'s fields: name, type, required, default, description, and its rules', async () => {

@@ -339,7 +339,9 @@ describe('stripe-connector mcp --read-only and --tools', () => {
     });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/selects no tool/);
-    expect(JSON.parse(typo.stderr).error.fields).toEqual([{ field: 'tools', message: expect.stringContaining('"chargez" is neither an action key nor a group') }]);
+    expect(JSON.parse(typo.stderr).error.fields).toEqual([
+      { field: 'tools', message: expect.stringContaining('"chargez" is neither an action key nor a group; did you mean charges?'), did_you_mean: ['charges'], valid: expect.arrayContaining(['customers', 'charges']) },
+    ]);
   });
 });
 

@@ -5,6 +5,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ManifestAction } from '../manifest';
 import { StripeInputValidationError } from '../../client/errors';
+import { suggest } from '../suggest';
 import { getAction } from '../registry';
 
 /** What a list or search result adds for agents: the arguments that fetch the next page. */
@@ -149,8 +150,14 @@ export function selectActions(actions: readonly ManifestAction[], selectors: rea
     } else if (actions.some((action) => action.key === selector)) {
       chosen.add(selector);
     } else {
+      const close = suggest(selector, [...groups, ...actions.map((action) => action.key)]);
       throw new StripeInputValidationError('Invalid tool selection', [
-        { field: 'tools', message: `${JSON.stringify(selector)} is neither an action key nor a group (groups: ${[...groups].join(', ')})` },
+        {
+          field: 'tools',
+          message: `${JSON.stringify(selector)} is neither an action key nor a group${close.length ? `; did you mean ${close.join(' or ')}?` : ''} (groups: ${[...groups].join(', ')})`,
+          did_you_mean: close,
+          valid: [...groups],
+        },
       ]);
     }
   }

@@ -27,8 +27,11 @@ export function piped(args: string[], env: Record<string, string>, stdin?: strin
 
 const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 
-/** Runs the CLI at a terminal: everything it writes, as the screen got it (line ends made `\n`). */
-export function atTerminal(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
+/**
+ * Runs the CLI at a terminal: everything it writes, as the screen got it (line ends made `\n`).
+ * `typed` is what a person types at it, followed by Ctrl-D (end of input).
+ */
+export function atTerminal(args: string[], env: Record<string, string>, typed?: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-q', '-e', '-c', [process.execPath, CLI, ...args].map(quote).join(' '), '/dev/null'], {
       env: { PATH: process.env.PATH ?? '', TERM: 'xterm-256color', ...env },
@@ -37,7 +40,7 @@ export function atTerminal(args: string[], env: Record<string, string>): Promise
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stdin.end();
+    child.stdin.end(typed === undefined ? undefined : `${typed}\n\x04`);
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, output: output.replace(/\r\n/g, '\n') }));
   });
