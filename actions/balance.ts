@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { createdRange, currency, expand, openType, stripeId } from '../schemas/common';
+import { createdRange, currency, expand, fields, openType, stripeId } from '../schemas/common';
 import { balanceObject } from '../schemas/objects/balance';
 import { balanceTransactionObject } from '../schemas/objects/balance_transaction';
 
@@ -14,7 +14,7 @@ export const retrieveBalance = defineAction({
   output: balanceObject,
   method: 'GET',
   path: '/v1/balance',
-  input: z.object({ expand }).strict(),
+  input: z.object({ expand, fields }).strict(),
 });
 
 
@@ -52,7 +52,7 @@ export const retrieveBalanceTransaction = defineAction({
   output: balanceTransactionObject,
   method: 'GET',
   path: '/v1/balance_transactions/{balance_transaction_id}',
-  input: z.object({ balance_transaction_id: stripeId(['txn'], 'balance transaction'), expand }).strict(),
+  input: z.object({ balance_transaction_id: stripeId(['txn'], 'balance transaction'), expand, fields }).strict(),
 });
 
 export const balanceActions = [retrieveBalance, listBalanceTransactions, retrieveBalanceTransaction];

@@ -1,19 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, defineSearchAction } from './define';
 import { atLeastOne } from '../schemas/rules';
-import {
-  amount,
-  createdRange,
-  currency,
-  customerId,
-  email,
-  expand,
-  idempotencyKey,
-  metadata,
-  metadataUpdate,
-  shipping,
-  stripeId,
-} from '../schemas/common';
+import { amount, createdRange, currency, customerId, email, expand, fields, idempotencyKey, metadata, metadataUpdate, shipping, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { chargeObject } from '../schemas/objects/charge';
 
@@ -76,7 +64,7 @@ export const retrieveCharge = defineAction({
   output: chargeObject,
   method: 'GET',
   path: '/v1/charges/{charge_id}',
-  input: z.object({ charge_id: chargeId, expand }).strict(),
+  input: z.object({ charge_id: chargeId, expand, fields }).strict(),
 });
 
 export const updateCharge = defineAction({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { atMostOne } from '../schemas/rules';
+import { atMostOne, when } from '../schemas/rules';
 import { amountProblem } from '../schemas/currency';
-import { createdRange, currency, customerId, email, expand, idempotencyKey, metadata, paymentMethodType, stripeId } from '../schemas/common';
+import { createdRange, currency, customerId, email, expand, fields, idempotencyKey, metadata, paymentMethodType, stripeId } from '../schemas/common';
 import { checkoutSessionObject } from '../schemas/objects/checkout_session';
 import { itemObject } from '../schemas/objects/item';
 import { priceId, productId } from './prices';
@@ -108,28 +108,21 @@ export const createCheckoutSession = defineAction({
     })
     .strict()
     .superRefine((input, ctx) => {
-      if (input.mode === 'setup') {
-        if (input.line_items) ctx.addIssue({ code: 'custom', path: ['line_items'], message: 'setup mode takes no line_items' });
-        if (!input.currency && !input.payment_method_types) {
-          ctx.addIssue({ code: 'custom', path: ['currency'], message: 'setup mode needs currency (or payment_method_types)' });
-        }
-      } else if (!input.line_items) {
-        ctx.addIssue({ code: 'custom', path: ['line_items'], message: `line_items are required in ${input.mode} mode` });
+      if (input.mode === 'setup' && !input.currency && !input.payment_method_types) {
+        ctx.addIssue({ code: 'custom', path: ['currency'], message: 'setup mode needs currency (or payment_method_types)' });
       }
-      const embedded = input.ui_mode === 'embedded_page';
-      if (embedded && input.success_url) ctx.addIssue({ code: 'custom', path: ['success_url'], message: 'embedded_page ui_mode takes return_url, not success_url' });
-      if (embedded && input.cancel_url) ctx.addIssue({ code: 'custom', path: ['cancel_url'], message: 'embedded_page ui_mode has no cancel_url' });
-      if (embedded && !input.return_url) ctx.addIssue({ code: 'custom', path: ['return_url'], message: 'embedded_page ui_mode needs return_url' });
-      if (!embedded && input.return_url) ctx.addIssue({ code: 'custom', path: ['return_url'], message: 'return_url is for ui_mode embedded_page only' });
-      if (input.submit_type && input.mode === 'setup') ctx.addIssue({ code: 'custom', path: ['submit_type'], message: 'submit_type is for payment and subscription modes' });
-      if (input.subscription_data && input.mode !== 'subscription') {
-        ctx.addIssue({ code: 'custom', path: ['subscription_data'], message: 'subscription_data is for subscription mode only' });
-      }
-      if (input.payment_intent_data && input.mode !== 'payment') {
-        ctx.addIssue({ code: 'custom', path: ['payment_intent_data'], message: 'payment_intent_data is for payment mode only' });
+      if (input.ui_mode !== 'embedded_page' && input.return_url) {
+        ctx.addIssue({ code: 'custom', path: ['return_url'], message: 'return_url is for ui_mode embedded_page only' });
       }
     }),
-  rules: [atMostOne('customer', 'customer_email')],
+  rules: [
+    atMostOne('customer', 'customer_email'),
+    when('mode', ['payment', 'subscription'], { requires: ['line_items'] }),
+    when('mode', ['setup'], { forbids: ['line_items', 'submit_type'] }),
+    when('mode', ['payment', 'setup'], { forbids: ['subscription_data'] }),
+    when('mode', ['subscription', 'setup'], { forbids: ['payment_intent_data'] }),
+    when('ui_mode', ['embedded_page'], { requires: ['return_url'], forbids: ['success_url', 'cancel_url'] }),
+  ],
 });
 
 export const retrieveCheckoutSession = defineAction({
@@ -140,7 +133,7 @@ export const retrieveCheckoutSession = defineAction({
   output: checkoutSessionObject,
   method: 'GET',
   path: '/v1/checkout/sessions/{checkout_session_id}',
-  input: z.object({ checkout_session_id: sessionId, expand }).strict(),
+  input: z.object({ checkout_session_id: sessionId, expand, fields }).strict(),
 });
 
 export const expireCheckoutSession = defineAction({

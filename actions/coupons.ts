@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { exactlyOne, requires } from '../schemas/rules';
-import { ID_CHARACTERS, createdRange, currency, expand, idempotencyKey, metadata, metadataUpdate } from '../schemas/common';
+import { exactlyOne, requires, when } from '../schemas/rules';
+import { createdRange, currency, expand, fields, ID_CHARACTERS, idempotencyKey, metadata, metadataUpdate } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { deletedOf } from '../schemas/objects/define';
 import { couponObject } from '../schemas/objects/coupon';
@@ -68,15 +68,16 @@ export const createCoupon = defineAction({
         const problem = amountProblem(input.amount_off, input.currency);
         if (problem) ctx.addIssue({ code: 'custom', path: ['amount_off'], message: problem });
       }
-      const repeating = input.duration === 'repeating';
-      if (repeating && input.duration_in_months === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['duration_in_months'], message: 'duration_in_months is required when duration is repeating' });
-      }
-      if (!repeating && input.duration_in_months !== undefined) {
+      if (input.duration !== 'repeating' && input.duration_in_months !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['duration_in_months'], message: 'duration_in_months goes only with duration repeating' });
       }
     }),
-  rules: [exactlyOne('percent_off', 'amount_off'), requires('amount_off', 'currency'), requires('currency', 'amount_off')],
+  rules: [
+    exactlyOne('percent_off', 'amount_off'),
+    requires('amount_off', 'currency'),
+    requires('currency', 'amount_off'),
+    when('duration', ['repeating'], { requires: ['duration_in_months'] }),
+  ],
 });
 
 export const retrieveCoupon = defineAction({
@@ -87,7 +88,7 @@ export const retrieveCoupon = defineAction({
   output: couponObject,
   method: 'GET',
   path: '/v1/coupons/{coupon_id}',
-  input: z.object({ coupon_id: couponId, expand }).strict(),
+  input: z.object({ coupon_id: couponId, expand, fields }).strict(),
 });
 
 export const updateCoupon = defineAction({

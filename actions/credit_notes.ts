@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
 import { atLeastOne } from '../schemas/rules';
-import { amount, createdRange, customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { amount, createdRange, customerId, expand, fields, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { invoiceId } from './invoice_items';
 import { creditNoteObject } from '../schemas/objects/credit_note';
 
@@ -66,7 +66,7 @@ export const retrieveCreditNote = defineAction({
   output: creditNoteObject,
   method: 'GET',
   path: '/v1/credit_notes/{credit_note_id}',
-  input: z.object({ credit_note_id: creditNoteId, expand }).strict(),
+  input: z.object({ credit_note_id: creditNoteId, expand, fields }).strict(),
 });
 
 export const voidCreditNote = defineAction({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { customerId, expand, fields, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { cardObject } from '../schemas/objects/card';
 import { deletedOf } from '../schemas/objects/define';
 
@@ -39,7 +39,7 @@ export const retrieveCustomerSource = defineAction({
   output: cardObject,
   method: 'GET',
   path: '/v1/customers/{customer_id}/sources/{source_id}',
-  input: z.object({ customer_id: customerId, source_id: sourceId, expand }).strict(),
+  input: z.object({ customer_id: customerId, source_id: sourceId, expand, fields }).strict(),
 });
 
 export const deleteCustomerSource = defineAction({

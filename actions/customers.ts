@@ -1,21 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, defineSearchAction, findById, itemExpand } from './define';
 import { exactlyOne } from '../schemas/rules';
-import {
-  address,
-  clearableFields,
-  createdRange,
-  customerId,
-  email,
-  expand,
-  idempotencyKey,
-  metadata,
-  metadataUpdate,
-  optionalFields,
-  paymentMethodId,
-  shipping,
-  stripeId,
-} from '../schemas/common';
+import { address, clearableFields, createdRange, customerId, email, expand, fields, idempotencyKey, metadata, metadataUpdate, optionalFields, paymentMethodId, shipping, stripeId } from '../schemas/common';
 import { deletedOf, objectOrDeleted, objectOrNull } from '../schemas/objects/define';
 import { customerObject } from '../schemas/objects/customer';
 
@@ -90,7 +76,7 @@ export const retrieveCustomer = defineAction({
   output: objectOrDeleted(customerObject),
   method: 'GET',
   path: '/v1/customers/{customer_id}',
-  input: z.object({ customer_id: customerId, expand }).strict(),
+  input: z.object({ customer_id: customerId, expand, fields }).strict(),
 });
 
 export const updateCustomer = defineAction({
@@ -169,6 +155,7 @@ export const findCustomer = defineAction({
       customer_id: customerId.optional().describe('The customer id (cus_...). Not with email.'),
       email: z.string().min(1).max(512).optional().describe('An exact email address (case-sensitive). Not with customer_id.'),
       expand,
+      fields,
     })
     .strict(),
   rules: [exactlyOne('customer_id', 'email')],

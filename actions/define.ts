@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listPaging, searchInput } from '../schemas/common';
-import { atMostOne, checkRules, type FieldRule } from '../schemas/rules';
+import { atMostOne, checkRules, ruleFields, type FieldRule } from '../schemas/rules';
 import type { HttpMethod, StripeClient, WalkProgress } from '../client/client';
 import { pathParams } from './send';
 import { listOf, searchResultOf, type Output, type StripeObjectType } from '../schemas/objects/define';
@@ -60,7 +60,7 @@ export function defineAction<const K extends string, I extends AnyObjectSchema, 
   }
   if (!definition.rules?.length) return definition;
   for (const rule of definition.rules) {
-    for (const field of rule.kind === 'requires' ? [rule.field, ...rule.requires] : rule.fields) {
+    for (const field of ruleFields(rule)) {
       if (!(field in shape)) throw new Error(`${definition.key}: a rule names ${field}, which is not an input field`);
     }
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { createdRange, expand, metadataUpdate, stripeId } from '../schemas/common';
+import { createdRange, expand, fields, metadataUpdate, stripeId } from '../schemas/common';
 import { chargeId } from './charges';
 import { disputeObject } from '../schemas/objects/dispute';
 
@@ -43,7 +43,7 @@ export const retrieveDispute = defineAction({
   output: disputeObject,
   method: 'GET',
   path: '/v1/disputes/{dispute_id}',
-  input: z.object({ dispute_id: disputeId, expand }).strict(),
+  input: z.object({ dispute_id: disputeId, expand, fields }).strict(),
 });
 
 export const updateDispute = defineAction({

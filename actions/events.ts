@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { createdRange, expand, stripeId } from '../schemas/common';
+import { createdRange, expand, fields, stripeId } from '../schemas/common';
 import { atMostOne } from '../schemas/rules';
 import { eventObject } from '../schemas/objects/event';
 
@@ -19,7 +19,7 @@ export const retrieveEvent = defineAction({
   output: eventObject,
   method: 'GET',
   path: '/v1/events/{event_id}',
-  input: z.object({ event_id: stripeId(['evt'], 'event'), expand }).strict(),
+  input: z.object({ event_id: stripeId(['evt'], 'event'), expand, fields }).strict(),
 });
 
 export const listEvents = defineListAction({

@@ -1,16 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
 import { atMostOne, exactlyOne, requires } from '../schemas/rules';
-import {
-  createdRange,
-  currency,
-  customerId,
-  expand,
-  idempotencyKey,
-  metadata,
-  metadataUpdate,
-  stripeId,
-} from '../schemas/common';
+import { createdRange, currency, customerId, expand, fields, idempotencyKey, metadata, metadataUpdate, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { priceId, productId } from './prices';
 import { deletedOf } from '../schemas/objects/define';
@@ -108,7 +99,7 @@ export const retrieveInvoiceItem = defineAction({
   output: invoiceItemObject,
   method: 'GET',
   path: '/v1/invoiceitems/{invoice_item_id}',
-  input: z.object({ invoice_item_id: invoiceItemId, expand }).strict(),
+  input: z.object({ invoice_item_id: invoiceItemId, expand, fields }).strict(),
 });
 
 export const updateInvoiceItem = defineAction({

@@ -1,17 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, defineSearchAction, findById, itemExpand } from './define';
 import { atMostOne, exactlyOne } from '../schemas/rules';
-import {
-  createdRange,
-  currency,
-  customerId,
-  expand,
-  idempotencyKey,
-  metadata,
-  metadataUpdate,
-  paymentMethodId,
-  stripeId,
-} from '../schemas/common';
+import { createdRange, currency, customerId, expand, fields, idempotencyKey, metadata, metadataUpdate, paymentMethodId, stripeId } from '../schemas/common';
 import { invoiceId, period, priceData, pricing, quantity, signedAmount } from './invoice_items';
 import { deletedOf, objectOrNull } from '../schemas/objects/define';
 import { invoiceObject } from '../schemas/objects/invoice';
@@ -101,7 +91,7 @@ export const retrieveInvoice = defineAction({
   output: invoiceObject,
   method: 'GET',
   path: '/v1/invoices/{invoice_id}',
-  input: z.object({ invoice_id: invoiceId, expand }).strict(),
+  input: z.object({ invoice_id: invoiceId, expand, fields }).strict(),
 });
 
 export const updateInvoice = defineAction({
@@ -309,6 +299,7 @@ export const findInvoice = defineAction({
         .optional()
         .describe('The invoice number, e.g. ABC123-0001. Not with invoice_id.'),
       expand,
+      fields,
     })
     .strict(),
   rules: [exactlyOne('invoice_id', 'number')],

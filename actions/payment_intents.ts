@@ -1,22 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, defineSearchAction } from './define';
-import {
-  amount,
-  clearableFields,
-  createdRange,
-  currency,
-  customerId,
-  email,
-  expand,
-  idempotencyKey,
-  metadata,
-  metadataUpdate,
-  optionalFields,
-  paymentMethodId,
-  paymentMethodType,
-  shipping,
-  stripeId,
-} from '../schemas/common';
+import { amount, clearableFields, createdRange, currency, customerId, email, expand, fields, idempotencyKey, metadata, metadataUpdate, optionalFields, paymentMethodId, paymentMethodType, shipping, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { statementDescriptor } from './charges';
 import { paymentIntentObject } from '../schemas/objects/payment_intent';
@@ -152,7 +136,7 @@ export const retrievePaymentIntent = defineAction({
   output: paymentIntentObject,
   method: 'GET',
   path: '/v1/payment_intents/{payment_intent_id}',
-  input: z.object({ payment_intent_id: paymentIntentId, expand }).strict(),
+  input: z.object({ payment_intent_id: paymentIntentId, expand, fields }).strict(),
 });
 
 export const updatePaymentIntent = defineAction({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, sendAction } from './define';
-import { expand, idempotencyKey, metadata, optionalFields, stripeId } from '../schemas/common';
+import { expand, fields, idempotencyKey, metadata, optionalFields, stripeId } from '../schemas/common';
 import { paymentLinkObject } from '../schemas/objects/payment_link';
 import { itemObject } from '../schemas/objects/item';
 import { priceId } from './prices';
@@ -115,7 +115,7 @@ export const retrievePaymentLink = defineAction({
   output: paymentLinkObject,
   method: 'GET',
   path: '/v1/payment_links/{payment_link_id}',
-  input: z.object({ payment_link_id: paymentLinkId, expand }).strict(),
+  input: z.object({ payment_link_id: paymentLinkId, expand, fields }).strict(),
 });
 
 export const updatePaymentLink = defineAction({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { address, customerId, email, expand, idempotencyKey, metadata, paymentMethodId, paymentMethodType } from '../schemas/common';
+import { address, customerId, email, expand, fields, idempotencyKey, metadata, paymentMethodId, paymentMethodType } from '../schemas/common';
 import { paymentMethodObject } from '../schemas/objects/payment_method';
 
 const group = 'payment_methods';
@@ -85,7 +85,7 @@ export const retrievePaymentMethod = defineAction({
   output: paymentMethodObject,
   method: 'GET',
   path: '/v1/payment_methods/{payment_method_id}',
-  input: z.object({ payment_method_id: paymentMethodId, expand }).strict(),
+  input: z.object({ payment_method_id: paymentMethodId, expand, fields }).strict(),
 });
 
 export const listCustomerPaymentMethods = defineListAction({

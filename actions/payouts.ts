@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { amount, createdRange, currency, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { amount, createdRange, currency, expand, fields, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { payoutObject } from '../schemas/objects/payout';
 
@@ -49,7 +49,7 @@ export const retrievePayout = defineAction({
   output: payoutObject,
   method: 'GET',
   path: '/v1/payouts/{payout_id}',
-  input: z.object({ payout_id: payoutId, expand }).strict(),
+  input: z.object({ payout_id: payoutId, expand, fields }).strict(),
 });
 
 export const cancelPayout = defineAction({

@@ -1,15 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, defineSearchAction } from './define';
 import { exactlyOne } from '../schemas/rules';
-import {
-  createdRange,
-  currency,
-  expand,
-  idempotencyKey,
-  metadata,
-  metadataUpdate,
-  stripeId,
-} from '../schemas/common';
+import { createdRange, currency, expand, fields, idempotencyKey, metadata, metadataUpdate, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { priceObject } from '../schemas/objects/price';
 
@@ -166,7 +158,7 @@ export const retrievePrice = defineAction({
   output: priceObject,
   method: 'GET',
   path: '/v1/prices/{price_id}',
-  input: z.object({ price_id: priceId, expand }).strict(),
+  input: z.object({ price_id: priceId, expand, fields }).strict(),
 });
 
 export const updatePrice = defineAction({

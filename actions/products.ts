@@ -1,14 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, defineSearchAction } from './define';
-import {
-  clearableFields,
-  createdRange,
-  expand,
-  idempotencyKey,
-  metadata,
-  metadataUpdate,
-  optionalFields,
-} from '../schemas/common';
+import { clearableFields, createdRange, expand, fields, idempotencyKey, metadata, metadataUpdate, optionalFields } from '../schemas/common';
 import { deletedOf } from '../schemas/objects/define';
 import { productObject } from '../schemas/objects/product';
 import { priceData, priceDataRules, priceId, productId, statementDescriptor } from './prices';
@@ -69,7 +61,7 @@ export const retrieveProduct = defineAction({
   output: productObject,
   method: 'GET',
   path: '/v1/products/{product_id}',
-  input: z.object({ product_id: productId, expand }).strict(),
+  input: z.object({ product_id: productId, expand, fields }).strict(),
 });
 
 export const updateProduct = defineAction({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { createdRange, currency, customerId, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { createdRange, currency, customerId, expand, fields, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { promotionCodeObject } from '../schemas/objects/promotion_code';
 import { couponId } from './coupons';
@@ -74,7 +74,7 @@ export const retrievePromotionCode = defineAction({
   output: promotionCodeObject,
   method: 'GET',
   path: '/v1/promotion_codes/{promotion_code_id}',
-  input: z.object({ promotion_code_id: promotionCodeId, expand }).strict(),
+  input: z.object({ promotion_code_id: promotionCodeId, expand, fields }).strict(),
 });
 
 export const listPromotionCodes = defineListAction({

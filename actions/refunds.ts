@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
 import { exactlyOne } from '../schemas/rules';
-import { amount, createdRange, email, expand, idempotencyKey, metadata, metadataUpdate, stripeId } from '../schemas/common';
+import { amount, createdRange, email, expand, fields, idempotencyKey, metadata, metadataUpdate, stripeId } from '../schemas/common';
 import { chargeId } from './charges';
 import { paymentIntentId } from './payment_intents';
 import { refundObject } from '../schemas/objects/refund';
@@ -48,7 +48,7 @@ export const retrieveRefund = defineAction({
   output: refundObject,
   method: 'GET',
   path: '/v1/refunds/{refund_id}',
-  input: z.object({ refund_id: refundId, expand }).strict(),
+  input: z.object({ refund_id: refundId, expand, fields }).strict(),
 });
 
 export const updateRefund = defineAction({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './define';
-import { customerId, expand, idempotencyKey, metadata, paymentMethodId, stripeId } from '../schemas/common';
+import { customerId, expand, fields, idempotencyKey, metadata, paymentMethodId, stripeId } from '../schemas/common';
 import { setupIntentObject } from '../schemas/objects/setup_intent';
 
 const group = 'setup_intents';
@@ -46,7 +46,7 @@ export const retrieveSetupIntent = defineAction({
   output: setupIntentObject,
   method: 'GET',
   path: '/v1/setup_intents/{setup_intent_id}',
-  input: z.object({ setup_intent_id: setupIntentId, expand }).strict(),
+  input: z.object({ setup_intent_id: setupIntentId, expand, fields }).strict(),
 });
 
 export const confirmSetupIntent = defineAction({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAction, defineListAction, defineSearchAction } from './define';
 import { atMostOne } from '../schemas/rules';
-import { createdRange, customerId, expand, idempotencyKey, metadata, metadataUpdate, paymentMethodId, stripeId } from '../schemas/common';
+import { createdRange, customerId, expand, fields, idempotencyKey, metadata, metadataUpdate, paymentMethodId, stripeId } from '../schemas/common';
 import { priceId } from './prices';
 import { subscriptionObject } from '../schemas/objects/subscription';
 import { subscriptionItemObject } from '../schemas/objects/subscription_item';
@@ -117,7 +117,7 @@ export const retrieveSubscription = defineAction({
   output: subscriptionObject,
   method: 'GET',
   path: '/v1/subscriptions/{subscription_id}',
-  input: z.object({ subscription_id: subscriptionId, expand }).strict(),
+  input: z.object({ subscription_id: subscriptionId, expand, fields }).strict(),
 });
 
 const updateItem = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { createdRange, expand, idempotencyKey, metadata, metadataUpdate, optionalFields, stripeId } from '../schemas/common';
+import { createdRange, expand, fields, idempotencyKey, metadata, metadataUpdate, optionalFields, stripeId } from '../schemas/common';
 import { taxRateObject } from '../schemas/objects/tax_rate';
 
 const group = 'tax_rates';
@@ -56,7 +56,7 @@ export const retrieveTaxRate = defineAction({
   output: taxRateObject,
   method: 'GET',
   path: '/v1/tax_rates/{tax_rate_id}',
-  input: z.object({ tax_rate_id: taxRateId, expand }).strict(),
+  input: z.object({ tax_rate_id: taxRateId, expand, fields }).strict(),
 });
 
 export const updateTaxRate = defineAction({

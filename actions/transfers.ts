@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, defineListAction } from './define';
-import { amount, createdRange, currency, expand, idempotencyKey, metadata, stripeId } from '../schemas/common';
+import { amount, createdRange, currency, expand, fields, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
 import { chargeId } from './charges';
 import { transferObject } from '../schemas/objects/transfer';
@@ -47,7 +47,7 @@ export const retrieveTransfer = defineAction({
   output: transferObject,
   method: 'GET',
   path: '/v1/transfers/{transfer_id}',
-  input: z.object({ transfer_id: stripeId(['tr'], 'transfer'), expand }).strict(),
+  input: z.object({ transfer_id: stripeId(['tr'], 'transfer'), expand, fields }).strict(),
 });
 
 export const listTransfers = defineListAction({

@@ -3,6 +3,7 @@ import type { ActionContext, ActionDefinition } from '../actions/define';
 import { sendAction } from '../actions/send';
 import { StripeInputValidationError } from '../client/errors';
 import { zodProblems } from '../client/validation';
+import { projectFields } from './projection';
 
 type AnyAction = ActionDefinition<z.ZodType<Record<string, unknown>>>;
 
@@ -13,9 +14,15 @@ export function parseActionInput<A extends AnyAction>(action: A, input: unknown)
   return parsed.data as z.output<A['input']>;
 }
 
-/** Runs an action on input that `parseActionInput` has already checked: its own `run`, or the generic mapping to one endpoint. */
+/**
+ * Runs an action on input that `parseActionInput` has already checked: its own `run`, or the generic
+ * mapping to one endpoint. `fields` is the connector's, not Stripe's: it is taken off the request and
+ * applied to the answer.
+ */
 export async function runParsed<A extends AnyAction>(action: A, parsed: z.output<A['input']>, ctx: ActionContext): Promise<unknown> {
-  return action.run ? action.run(ctx, parsed) : sendAction(action, parsed as Record<string, unknown>, ctx);
+  const { fields, ...request } = parsed as Record<string, unknown> & { fields?: string[] };
+  const result = await (action.run ? action.run(ctx, request as z.output<A['input']>) : sendAction(action, request, ctx));
+  return projectFields(result, fields);
 }
 
 /** Validates, then runs. */

@@ -50,6 +50,19 @@ export const expand = z
   .optional()
   .describe('Fields to expand into full objects in the response, e.g. ["customer"].');
 
+/**
+ * Which fields of each returned object to keep, as dot paths. Applied by the connector to Stripe's
+ * answer (Stripe has no such parameter), so a model or a step gets only what it maps.
+ */
+export const fields = z
+  .array(z.string().max(200).regex(/^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*)$/, 'expected a field path such as amount or customer.email, or *'))
+  .min(1)
+  .max(100)
+  .optional()
+  .describe(
+    'Only these fields of each object, as dot paths: ["id", "amount", "status", "customer.email"] (a path into a related object needs it in expand). id is always kept; ["*"] keeps every field. Default: every field.',
+  );
+
 /** An idempotency key as Stripe takes it (up to 255 characters), and as a header can carry it (printable ASCII). */
 export const idempotencyKeyValue = z
   .string()
@@ -151,6 +164,7 @@ export const listPaging = {
   return_all: returnAll,
   max_items: maxItems,
   expand,
+  fields,
 };
 
 /** Inputs of every search action (Stripe's search query language). */
@@ -163,6 +177,7 @@ export function searchInput(queryHelp: string) {
       return_all: returnAll,
       max_items: maxItems,
       expand,
+      fields,
     })
     .strict();
 }

@@ -25,7 +25,9 @@ function wireForm(value: unknown): unknown {
 }
 
 const ctx = useEmulator();
-const outputSchemas = new Map(buildManifest().actions.map((action) => [action.key, action.output]));
+const builtManifest = buildManifest();
+const manifestDefs = builtManifest.$defs;
+const outputSchemas = new Map(builtManifest.actions.map((action) => [action.key, action.output]));
 
 it('every action in the registry has exactly one catalogue case', () => {
   const keys = listActions().map((action) => action.key);
@@ -59,7 +61,7 @@ describe.each(allCases.map((c) => [c.key, c] as const))('%s', (key, actionCase) 
     await actionCase.check(result, input, ctx);
     expectMatchesOutput(action.output, result, `${key}'s emulator response`);
     // The same response against the JSON Schema hosts and MCP clients get from the manifest.
-    expect(jsonSchemaProblems(outputSchemas.get(key)!, result)).toBeUndefined();
+    expect(jsonSchemaProblems(outputSchemas.get(key)!, result, manifestDefs)).toBeUndefined();
   });
 
   it('refuses invalid input, naming the field, and sends nothing', async () => {

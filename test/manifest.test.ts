@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildManifest, renderManifest } from '../connector/manifest';
+import { standaloneSchema } from '../connector/json-schema';
 import { renderActionIndex, renderCatalogue, withCatalogue } from '../tools/generate';
 import { listActions } from '../connector/registry';
 import { SECRET_KEY_PATTERN } from '../schemas/connection';
@@ -18,6 +19,8 @@ describe('manifest.json', () => {
   });
 
   const manifest = buildManifest();
+  // Each schema as a host reads it on its own: the manifest's references inlined.
+  const alone = (schema: Record<string, unknown>) => standaloneSchema(schema, manifest.$defs, { mode: 'inline' });
 
   it('describes the connection form: a secret, pattern-checked key; optional account and version', () => {
     const schema = manifest.connection.schema as { properties: Record<string, any>; required: string[] };
@@ -36,7 +39,7 @@ describe('manifest.json', () => {
       expect(action).toMatchObject({ title: expect.any(String), description: expect.any(String), group: expect.any(String) });
       expect(action.input).toMatchObject({ type: 'object', additionalProperties: false });
     }
-    const byKey = Object.fromEntries(manifest.actions.map((a) => [a.key, a.input as { properties: Record<string, any>; required?: string[] }]));
+    const byKey = Object.fromEntries(manifest.actions.map((a) => [a.key, alone(a.input) as { properties: Record<string, any>; required?: string[] }]));
     expect(byKey.create_charge!.required).toEqual(['amount', 'currency']);
     expect(byKey.create_charge!.properties.amount.description).toContain('smallest currency unit');
     expect(byKey.retrieve_customer!.required).toEqual(['customer_id']);
@@ -52,7 +55,7 @@ describe('manifest.json', () => {
       expect(keys).toContain(key);
     }
     for (const trigger of manifest.triggers) {
-      const options = trigger.options as { properties: Record<string, any>; required?: string[]; additionalProperties: boolean };
+      const options = alone(trigger.options) as { properties: Record<string, any>; required?: string[]; additionalProperties: boolean };
       expect(options.additionalProperties).toBe(false);
       expect(options.required ?? []).toEqual([]);
       expect(options.properties.every).toMatchObject({ type: 'string', default: '10m' });
@@ -64,14 +67,14 @@ describe('manifest.json', () => {
       const sample = trigger.sample as { object_id: string; object: { id: string } };
       expect(Object.keys(sample).sort()).toEqual(['emitted_at', 'livemode', 'object', 'object_id', 'subscription_id', 'trigger']);
       expect(sample.object_id).toBe(sample.object.id);
-      expect(trigger.output).toMatchObject({ type: 'object', required: ['subscription_id', 'trigger', 'object_id', 'object', 'livemode', 'emitted_at'] });
+      expect(alone(trigger.output)).toMatchObject({ type: 'object', required: ['subscription_id', 'trigger', 'object_id', 'object', 'livemode', 'emitted_at'] });
     }
     const byKey = Object.fromEntries(manifest.triggers.map((t) => [t.key, t]));
     expect(byKey.new_charge).toMatchObject({ source: 'list', path: '/v1/charges' });
-    expect((byKey.new_charge!.options as any).properties.status.enum).toEqual(['succeeded', 'pending', 'failed']);
+    expect((alone(byKey.new_charge!.options) as any).properties.status.enum).toEqual(['succeeded', 'pending', 'failed']);
     expect(byKey.new_refund).toMatchObject({ source: 'list', path: '/v1/refunds' });
     expect(byKey.payment_failed).toMatchObject({ source: 'events', path: '/v1/events', event_types: ['charge.failed', 'payment_intent.payment_failed'] });
-    expect((byKey.new_event!.options as any).properties.types).toMatchObject({ type: 'array', maxItems: 20 });
+    expect((alone(byKey.new_event!.options) as any).properties.types).toMatchObject({ type: 'array', maxItems: 20 });
   });
 
   it('holds nothing that looks like a key', () => {

@@ -36,11 +36,16 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.reset());
 
-/** Starts `stripe-connector mcp <args>` and connects the SDK client to it; tools are listed once (the client caches output schemas from the list). */
+/**
+ * Starts `stripe-connector mcp <args>` and connects the SDK client to it; tools are listed once (the
+ * client caches output schemas from the list). These tests call the named, typed tools (`--tools all
+ * --output-schemas` unless they pick their own); test/mcp-compact.test.ts covers the default surface.
+ */
 async function connect(args: string[] = [], key = TEST_KEY, env: Record<string, string> = {}): Promise<{ client: Client; tools: Tool[]; stderr: () => string }> {
+  const named = args.includes('--tools') ? args : ['--tools', 'all', '--output-schemas', ...args];
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [CLI, 'mcp', ...args],
+    args: [CLI, 'mcp', ...named],
     env: { PATH: process.env.PATH ?? '', STRIPE_SECRET_KEY: key, STRIPE_API_BASE: emulator.url, ...env },
     stderr: 'pipe',
   });
@@ -96,10 +101,10 @@ describe('stripe-connector mcp (stdio)', () => {
     expect(byName.get('update_customer')!.annotations).toMatchObject({ destructiveHint: false, idempotentHint: true });
     expect(byName.get('void_invoice')!.annotations).toMatchObject({ destructiveHint: true });
     expect(byName.get('expire_checkout_session')!.annotations).toMatchObject({ destructiveHint: true });
-    expect(byName.get('create_customer')!.description).toMatch(/identical call to this server within 10 minutes/);
+    expect(byName.get('create_customer')!.description).toMatch(/Repeating an identical call returns the first result/);
     expect(byName.get('list_customers')!.description).toMatch(/next_page_arguments/);
     // Two identical usage reports are two uses: meter events get no derived key (Stripe dedupes by identifier).
-    expect(byName.get('create_meter_event')!.description).not.toMatch(/identical call/);
+    expect(byName.get('create_meter_event')!.description).not.toMatch(/identical call/i);
   });
 
   it('create_customer then list_customers round-trips, with structured content matching the output schema', async () => {
@@ -340,20 +345,20 @@ describe('stripe-connector mcp --read-only and --tools', () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/selects no tool/);
     expect(JSON.parse(typo.stderr).error.fields).toEqual([
-      { field: 'tools', message: expect.stringContaining('"chargez" is neither an action key nor a group; did you mean charges?'), did_you_mean: ['charges'], valid: expect.arrayContaining(['customers', 'charges']) },
+      { field: 'tools', message: expect.stringContaining('"chargez" is neither all, an action key nor a group; did you mean charges?'), did_you_mean: ['charges'], valid: expect.arrayContaining(['customers', 'charges']) },
     ]);
   });
 });
 
 describe('stripe-connector mcp with other keys and versions', () => {
   it('a refused key and a restricted key get hints that say so, without the key', async () => {
-    const refused = await connect([], UNKNOWN_KEY);
+    const refused = await connect(['--tools', 'customers'], UNKNOWN_KEY);
     const auth = await call(refused.client, 'list_customers', {});
     expect(auth.isError).toBe(true);
     expect(texts(auth)).toMatch(/Hint: Stripe refused the server's API key .* STRIPE_SECRET_KEY/);
     expect(texts(auth)).not.toContain(UNKNOWN_KEY);
 
-    const restricted = await connect([], READ_ONLY_KEY);
+    const restricted = await connect(['--tools', 'customers'], READ_ONLY_KEY);
     const denied = await call(restricted.client, 'create_customer', {});
     expect(denied.isError).toBe(true);
     expect(texts(denied)).toMatch(/Hint: The API key may not do this \(a restricted rk_ key/);
@@ -377,7 +382,7 @@ describe('stripe-connector mcp with a live-mode key', () => {
     expect(guarded.tools.some((tool) => tool.name === 'list_customers')).toBe(true);
     const before = emulator.requests.length;
     const refused = await call(guarded.client, 'create_customer', {});
-    expect(texts(refused)).toMatch(/live-mode key: write tools are refused in live mode unless .*--allow-live-writes/);
+    expect(texts(refused)).toMatch(/live-mode key: write actions are refused in live mode unless .*--allow-live-writes/);
     expect(emulator.requests.length).toBe(before);
 
     const allowed = await connect(['--allow-live-writes'], LIVE_KEY);

@@ -43,7 +43,7 @@ describe('every action', () => {
     expectMatchesOutput(action.output, action.output.sample, `${key}'s sample`);
     const entry = manifest.actions.find((a) => a.key === key)!;
     expect(entry.sample).toEqual(action.output.sample);
-    expect(jsonSchemaProblems(entry.output, entry.sample)).toBeUndefined();
+    expect(jsonSchemaProblems(entry.output, entry.sample, manifest.$defs)).toBeUndefined();
   });
 
   it('shares one schema per object type: what create, retrieve and update return is the same', () => {
@@ -57,7 +57,7 @@ describe('every action', () => {
     // A customer is the one object Stripe still answers after deletion, as its stub.
     const retrieved = outputOf('retrieve_customer') as { anyOf: unknown[] };
     expect(retrieved.anyOf[0]).toEqual(withoutDialect(outputOf('create_customer')));
-    expect(jsonSchemaProblems(outputOf('retrieve_customer'), { id: 'cus_1', object: 'customer', deleted: true })).toBeUndefined();
+    expect(jsonSchemaProblems(outputOf('retrieve_customer'), { id: 'cus_1', object: 'customer', deleted: true }, manifest.$defs)).toBeUndefined();
   });
 
   it('lists return { data, has_more }, deletes { id, object, deleted }, find_* the object or null', () => {
@@ -66,9 +66,9 @@ describe('every action', () => {
     expect(entry('list_charges').sample).toMatchObject({ data: [expect.objectContaining({ object: 'charge' })], has_more: false });
     expect(entry('search_charges').output).toMatchObject({ properties: { next_page: expect.anything() } });
     expect(entry('delete_customer').sample).toEqual({ id: 'cus_TZ0aSample0001', object: 'customer', deleted: true });
-    expect(jsonSchemaProblems(entry('delete_customer').output, { id: 'cus_1', object: 'customer', deleted: false })).toBeDefined();
-    expect(jsonSchemaProblems(entry('find_customer').output, null)).toBeUndefined();
-    expect(jsonSchemaProblems(entry('find_customer').output, { id: 'cus_1' })).toBeDefined();
+    expect(jsonSchemaProblems(entry('delete_customer').output, { id: 'cus_1', object: 'customer', deleted: false }, manifest.$defs)).toBeDefined();
+    expect(jsonSchemaProblems(entry('find_customer').output, null, manifest.$defs)).toBeUndefined();
+    expect(jsonSchemaProblems(entry('find_customer').output, { id: 'cus_1' }, manifest.$defs)).toBeDefined();
   });
 
   it('carries hints: GET means read-only; removals and money movements are destructive; updates are idempotent', () => {
@@ -90,7 +90,7 @@ describe('every trigger', () => {
   it.each(listTriggers().map((t) => [t.key, t] as const))('%s: has an output and a sample that matches it (zod and JSON Schema)', (key, trigger) => {
     expectMatchesOutput(trigger.output, trigger.output.sample, `${key}'s sample`);
     const entry = manifest.triggers.find((t) => t.key === key)!;
-    expect(jsonSchemaProblems(entry.output, entry.sample)).toBeUndefined();
+    expect(jsonSchemaProblems(entry.output, entry.sample, manifest.$defs)).toBeUndefined();
     expect(entry.sample).toMatchObject({ trigger: key, livemode: false });
   });
 

@@ -6,7 +6,7 @@ import { buildManifest } from '../connector/manifest';
 import { getAction } from '../connector/registry';
 import { parseActionInput } from '../connector/runner';
 import { StripeInputValidationError } from '../client/errors';
-import { atLeastOne, atMostOne, exactlyOne, requires, ruleProblemFields, ruleText } from '../schemas/rules';
+import { atLeastOne, atMostOne, exactlyOne, requires, ruleFields, ruleProblemFields, ruleText } from '../schemas/rules';
 
 function refused(key: string, input: Record<string, unknown>): string[] {
   try {
@@ -60,7 +60,7 @@ describe('rules', () => {
     for (const action of withRules) {
       const fields = Object.keys((action.input as { properties: object }).properties);
       for (const rule of action.rules!) {
-        const named = rule.kind === 'requires' ? [rule.field, ...rule.requires] : rule.fields;
+        const named = ruleFields(rule);
         expect({ key: action.key, missing: named.filter((f) => !fields.includes(f)) }).toEqual({ key: action.key, missing: [] });
       }
     }

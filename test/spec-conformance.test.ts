@@ -36,7 +36,7 @@ const CHANGED_SINCE_SPEC: Record<string, { added?: string[]; replaces?: Record<s
 };
 
 /** Fields the connector consumes itself; they are never sent as parameters. */
-const CONNECTOR_FIELDS = new Set(['idempotency_key', 'return_all', 'max_items']);
+const CONNECTOR_FIELDS = new Set(['idempotency_key', 'return_all', 'max_items', 'fields']);
 
 /**
  * Actions with their own `run` whose inputs are not one-to-one parameters: the fields they turn into

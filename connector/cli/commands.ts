@@ -106,7 +106,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'mcp',
-    synopsis: 'mcp [--tools LIST] [--read-only] [--allow-live-writes]',
+    synopsis: 'mcp [--tools LIST] [--read-only] [--allow-live-writes] [--output-schemas] [--result-budget BYTES]',
     summary: 'serve the actions as MCP tools over stdio',
     positionals: { names: [], min: 0, max: 0 },
     options: {
@@ -114,10 +114,14 @@ export const COMMANDS: readonly CommandSpec[] = [
         type: 'string',
         multiple: true,
         value: 'LIST',
-        description: 'comma-separated action keys, groups (customers) or a group\'s half (charges.read, invoices.write); may repeat',
+        description:
+          'serve these actions as their own typed tools: all, action keys, groups (customers) or a group\'s half (charges.read, invoices.write); may repeat. ' +
+          'Default: four tools (search_actions, describe_action, run_read_action, run_write_action) that reach every action',
       },
-      'read-only': { type: 'boolean', description: 'list and allow read-only tools only' },
-      'allow-live-writes': { type: 'boolean', description: 'with a live key, allow write tools (refused otherwise)' },
+      'read-only': { type: 'boolean', description: 'list and allow read-only actions only' },
+      'allow-live-writes': { type: 'boolean', description: 'with a live key, allow write actions (refused otherwise)' },
+      'output-schemas': { type: 'boolean', description: 'give --tools tools their outputSchema (about 8 KB a tool)' },
+      'result-budget': { type: 'string', value: 'BYTES', description: 'bytes of JSON one list or search result may take (default 80000); a longer one is cut at an item' },
     },
     section: 'Actions',
     load: async () => (await import('./mcp.js')).mcpCommand,

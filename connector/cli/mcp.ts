@@ -3,6 +3,17 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { createMcpServer } from '../mcp/server';
 import type { CommandHandler } from './commands';
 import { clientFromEnv } from './input';
+import { StripeInputValidationError } from '../../client/errors';
+
+/** `--result-budget 40000` or `40kb`: bytes of JSON one list or search result may take. */
+function resultBudget(text: string): number {
+  const match = /^(\d+)\s*(kb|k)?$/i.exec(text.trim());
+  const bytes = match ? Number(match[1]) * (match[2] ? 1000 : 1) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 2_000) {
+    throw new StripeInputValidationError('Invalid option', [{ field: 'result-budget', message: 'expected bytes of at least 2000, e.g. 80000 or 80kb' }]);
+  }
+  return bytes;
+}
 
 export const mcpCommand: CommandHandler = async ({ values }) => {
   const server = createMcpServer({
@@ -11,6 +22,8 @@ export const mcpCommand: CommandHandler = async ({ values }) => {
     tools: (values.tools as string[] | undefined)?.flatMap((list) => list.split(',')),
     readOnly: values['read-only'] === true,
     allowLiveWrites: values['allow-live-writes'] === true,
+    outputSchemas: values['output-schemas'] === true,
+    resultBudget: values['result-budget'] === undefined ? undefined : resultBudget(values['result-budget'] as string),
   });
   const closed = new Promise<void>((resolve) => {
     server.onclose = resolve;

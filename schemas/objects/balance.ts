@@ -35,4 +35,5 @@ export const balanceObject = defineObject(
     livemode: false,
     pending: [{ amount: 12500, currency: 'usd', source_types: { card: 12500 } }],
   },
+  { summary: ['available', 'pending', 'livemode'] },
 );

@@ -61,4 +61,5 @@ export const balanceTransactionObject = defineObject(
     status: 'pending',
     type: 'charge',
   },
+  { summary: ['id', 'amount', 'currency', 'fee', 'net', 'type', 'status', 'source', 'created', 'description'] },
 );

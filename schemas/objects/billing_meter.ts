@@ -44,4 +44,5 @@ export const billingMeterObject = defineObject(
     updated: SAMPLE_CREATED,
     value_settings: { event_payload_key: 'value' },
   },
+  { summary: ['id', 'display_name', 'event_name', 'status', 'default_aggregation.formula', 'created'] },
 );

@@ -23,4 +23,5 @@ export const billingMeterEventObject = defineObject(
     payload: { stripe_customer_id: 'cus_TZ0aSample0001', value: '25' },
     timestamp: SAMPLE_CREATED,
   },
+  { summary: ['event_name', 'identifier', 'payload', 'timestamp'] },
 );

@@ -59,4 +59,5 @@ export const cardObject = defineObject(
     name: 'Jenny Rosen',
     tokenization_method: null,
   },
+  { summary: ['id', 'brand', 'last4', 'exp_month', 'exp_year', 'country', 'funding', 'customer', 'name'] },
 );

@@ -200,4 +200,5 @@ export const chargeObject = defineObject(
     transfer_data: null,
     transfer_group: null,
   },
+  { summary: ['id', 'amount', 'amount_refunded', 'currency', 'status', 'paid', 'refunded', 'captured', 'customer', 'payment_intent', 'description', 'receipt_email', 'failure_code', 'created', 'metadata'] },
 );

@@ -130,4 +130,5 @@ export const checkoutSessionObject = defineObject(
     ui_mode: 'hosted_page',
     url: 'https://checkout.stripe.com/c/pay/cs_test_a1TZ0aSampleSession0001',
   },
+  { summary: ['id', 'mode', 'status', 'payment_status', 'url', 'customer', 'customer_email', 'amount_total', 'currency', 'payment_intent', 'subscription', 'expires_at', 'created', 'metadata'] },
 );

@@ -42,4 +42,5 @@ export const couponObject = defineObject(
     times_redeemed: 4,
     valid: true,
   },
+  { summary: ['id', 'name', 'percent_off', 'amount_off', 'currency', 'duration', 'duration_in_months', 'valid', 'times_redeemed'] },
 );

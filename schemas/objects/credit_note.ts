@@ -108,4 +108,5 @@ export const creditNoteObject = defineObject(
     type: 'pre_payment',
     voided_at: null,
   },
+  { summary: ['id', 'number', 'invoice', 'customer', 'amount', 'currency', 'status', 'reason', 'type', 'created'] },
 );

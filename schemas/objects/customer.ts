@@ -59,4 +59,5 @@ export const customerObject = defineObject(
     tax_exempt: 'none',
     test_clock: null,
   },
+  { summary: ['id', 'name', 'email', 'phone', 'description', 'balance', 'currency', 'delinquent', 'created', 'metadata'] },
 );

@@ -14,6 +14,8 @@ import { z } from 'zod';
 export interface Output<S extends z.ZodType = z.ZodType> {
   schema: S;
   sample: unknown;
+  /** A list or search result's item type (its summary is what an agent gets by default). */
+  item?: StripeObjectType<z.ZodType<Record<string, unknown>>>;
 }
 
 /** A Stripe object's schema: its fields, `object` as a literal, and room for fields Stripe adds. */
@@ -27,6 +29,15 @@ export interface StripeObjectType<S extends z.ZodType<Record<string, unknown>> =
   /** The `object` field's value, e.g. `customer`. */
   object: string;
   sample: Record<string, unknown>;
+  /**
+   * The fields people map, as dot paths: what an agent gets of each item of a list or search unless
+   * it asks for other `fields`, so a page of 100 fits a model's tool-result budget.
+   */
+  summary: readonly string[];
+}
+
+export interface ObjectTypeOptions {
+  summary: readonly string[];
 }
 
 const objectTypes = new Map<string, StripeObjectType>();
@@ -41,8 +52,13 @@ export function defineObject<const O extends string, S extends z.ZodRawShape>(
   description: string,
   shape: S,
   sample: Record<string, unknown>,
+  options: ObjectTypeOptions,
 ): StripeObjectType<ObjectSchema<O, S>> {
   if (objectTypes.has(object)) throw new Error(`object type ${object} is declared twice`);
+  for (const path of options.summary) {
+    const top = path.split('.')[0]!;
+    if (top !== 'id' && top !== 'object' && !(top in shape)) throw new Error(`object type ${object}: summary field ${path} is not one of its fields`);
+  }
   // Stripe's own order: id, object, then the rest.
   const { id, ...fields } = shape;
   const schema = z
@@ -53,6 +69,7 @@ export function defineObject<const O extends string, S extends z.ZodRawShape>(
     object,
     schema,
     sample: { ...(sampleId === undefined ? {} : { id: sampleId }), object, ...sampleFields },
+    summary: options.summary,
   };
   objectTypes.set(object, type as unknown as StripeObjectType);
   return type;
@@ -73,6 +90,7 @@ export function listOf<S extends z.ZodType<Record<string, unknown>>>(item: Strip
       })
       .describe(`A page of ${item.object} objects.`),
     sample: { data: [item.sample], has_more: false } as unknown,
+    item: item as unknown as StripeObjectType,
   };
 }
 
@@ -87,6 +105,7 @@ export function searchResultOf<S extends z.ZodType<Record<string, unknown>>>(ite
       })
       .describe(`A page of ${item.object} search results.`),
     sample: { data: [item.sample], has_more: false, next_page: null } as unknown,
+    item: item as unknown as StripeObjectType,
   };
 }
 

@@ -150,4 +150,5 @@ export const disputeObject = defineObject(
     reason: 'fraudulent',
     status: 'needs_response',
   },
+  { summary: ['id', 'amount', 'currency', 'charge', 'payment_intent', 'reason', 'status', 'evidence_details.due_by', 'created'] },
 );

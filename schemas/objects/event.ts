@@ -47,6 +47,7 @@ export const eventObject = defineObject(
   'Something that happened in the account: its type (e.g. charge.succeeded) and the object it is about.',
   eventShape(z.looseObject({ object: z.string() }).describe('The object, e.g. a charge for charge.succeeded.'), z.string().describe('e.g. charge.succeeded, invoice.paid.')),
   sampleEvent('customer.created', customerObject.sample),
+  { summary: ['id', 'type', 'created', 'data.object.id', 'data.object.object', 'request.id', 'api_version'] },
 );
 
 /**

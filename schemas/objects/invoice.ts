@@ -161,4 +161,5 @@ export const invoiceObject = defineObject(
     total_excluding_tax: 4500,
     total_taxes: [],
   },
+  { summary: ['id', 'number', 'customer', 'customer_email', 'status', 'currency', 'amount_due', 'amount_paid', 'amount_remaining', 'total', 'due_date', 'hosted_invoice_url', 'created', 'metadata'] },
 );

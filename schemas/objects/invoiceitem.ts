@@ -64,4 +64,5 @@ export const invoiceItemObject = defineObject(
     tax_rates: [],
     test_clock: null,
   },
+  { summary: ['id', 'amount', 'currency', 'customer', 'description', 'invoice', 'quantity', 'date'] },
 );

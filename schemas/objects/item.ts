@@ -30,6 +30,7 @@ export const itemObject = defineObject(
     price: priceObject.sample,
     quantity: 2,
   },
+  { summary: ['id', 'description', 'price.id', 'quantity', 'amount_total', 'currency'] },
 );
 
 /**

@@ -135,4 +135,5 @@ export const lineItemObject = defineObject(
     quantity_decimal: '3',
     taxes: [],
   },
+  { summary: ['id', 'amount', 'currency', 'description', 'quantity', 'pricing.price_details.price', 'period'] },
 );

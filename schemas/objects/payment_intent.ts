@@ -124,4 +124,5 @@ export const paymentIntentObject = defineObject(
     transfer_data: null,
     transfer_group: null,
   },
+  { summary: ['id', 'amount', 'amount_received', 'currency', 'status', 'customer', 'description', 'latest_charge', 'payment_method', 'receipt_email', 'created', 'metadata'] },
 );

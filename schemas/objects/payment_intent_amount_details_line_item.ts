@@ -37,4 +37,5 @@ export const paymentIntentAmountDetailsLineItemObject = defineObject(
     unit_cost: 1500,
     unit_of_measure: 'each',
   },
+  { summary: ['id', 'product_name', 'product_code', 'quantity', 'unit_cost', 'discount_amount'] },
 );

@@ -90,4 +90,5 @@ export const paymentLinkObject = defineObject(
     tax_id_collection: { enabled: false },
     url: 'https://buy.stripe.com/test_TZ0aSampleLink0001',
   },
+  { summary: ['id', 'url', 'active', 'currency', 'metadata'] },
 );

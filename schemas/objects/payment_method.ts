@@ -93,6 +93,7 @@ export const paymentMethodObject = defineObject(
     metadata: {},
     type: 'card',
   },
+  { summary: ['id', 'type', 'customer', 'card.brand', 'card.last4', 'card.exp_month', 'card.exp_year', 'billing_details.name', 'billing_details.email', 'created'] },
 );
 
 /**

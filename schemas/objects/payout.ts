@@ -65,4 +65,5 @@ export const payoutObject = defineObject(
     trace_id: { status: 'pending', value: null },
     type: 'bank_account',
   },
+  { summary: ['id', 'amount', 'currency', 'status', 'arrival_date', 'method', 'type', 'description', 'failure_code', 'created'] },
 );

@@ -71,4 +71,5 @@ export const priceObject = defineObject(
     unit_amount: 1999,
     unit_amount_decimal: '1999',
   },
+  { summary: ['id', 'product', 'nickname', 'active', 'currency', 'unit_amount', 'type', 'recurring.interval', 'recurring.interval_count', 'lookup_key', 'created'] },
 );

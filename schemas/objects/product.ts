@@ -48,4 +48,5 @@ export const productObject = defineObject(
     updated: SAMPLE_CREATED + 60,
     url: 'https://example.com/pro',
   },
+  { summary: ['id', 'name', 'active', 'description', 'default_price', 'created', 'metadata'] },
 );

@@ -49,4 +49,5 @@ export const promotionCodeObject = defineObject(
     restrictions: { currency_options: {}, first_time_transaction: true, minimum_amount: 2000, minimum_amount_currency: 'usd' },
     times_redeemed: 0,
   },
+  { summary: ['id', 'code', 'active', 'customer', 'expires_at', 'times_redeemed', 'max_redemptions', 'promotion.coupon'] },
 );

@@ -85,4 +85,5 @@ export const refundObject = defineObject(
     status: 'succeeded',
     transfer_reversal: null,
   },
+  { summary: ['id', 'amount', 'currency', 'status', 'reason', 'charge', 'payment_intent', 'created', 'metadata'] },
 );

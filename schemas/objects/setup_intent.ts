@@ -74,4 +74,5 @@ export const setupIntentObject = defineObject(
     status: 'succeeded',
     usage: 'off_session',
   },
+  { summary: ['id', 'status', 'customer', 'payment_method', 'usage', 'created', 'metadata'] },
 );

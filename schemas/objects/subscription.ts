@@ -114,4 +114,5 @@ export const subscriptionObject = defineObject(
     trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
     trial_start: null,
   },
+  { summary: ['id', 'customer', 'status', 'currency', 'cancel_at_period_end', 'canceled_at', 'trial_end', 'start_date', 'latest_invoice', 'items.data.price.id', 'items.data.quantity', 'created', 'metadata'] },
 );

@@ -38,4 +38,5 @@ export const subscriptionItemObject = defineObject(
     subscription: 'sub_1TZ0aSample0001',
     tax_rates: [],
   },
+  { summary: ['id', 'price.id', 'price.nickname', 'price.unit_amount', 'quantity', 'subscription', 'current_period_end'] },
 );

@@ -44,4 +44,5 @@ export const taxRateObject = defineObject(
     state: null,
     tax_type: 'vat',
   },
+  { summary: ['id', 'display_name', 'percentage', 'inclusive', 'country', 'state', 'jurisdiction', 'active'] },
 );

@@ -62,4 +62,5 @@ export const transferObject = defineObject(
     source_type: 'card',
     transfer_group: 'order_1042',
   },
+  { summary: ['id', 'amount', 'currency', 'destination', 'transfer_group', 'reversed', 'created', 'description', 'metadata'] },
 );
