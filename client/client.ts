@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection, resolveApiBase, type ConnectionConfig } from './connection';
 import { encodeStripeForm } from './encoding';
 import { StripeAPIError, StripeConnectionError, StripeInputValidationError, errorFromResponse } from './errors';
+import { maskSecrets } from './secrets';
 import { silentLogger, type Logger } from './logger';
 import { DEFAULT_RETRY_OPTIONS, isRetryable, parseRetryAfterMs, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry';
 import { http } from './transport';
@@ -273,7 +274,8 @@ export class StripeClient {
         };
       }
       // A proxy's HTML 401 or 502 is still an authentication or API error: map by status.
-      throw errorFromResponse(status, body ?? {}, requestId, retryable);
+      // A non-JSON body (a proxy's page) is kept as text in the error's `raw`, masked like the rest.
+      throw errorFromResponse(status, body ?? text, requestId, retryable);
     }
   }
 
@@ -393,6 +395,6 @@ function parseJson(text: string): unknown {
 
 function describeNetworkError(error: unknown): string {
   const e = error as { code?: string; message?: string };
-  return [e.code, e.message].filter(Boolean).join(': ') || 'network error';
+  return maskSecrets([e.code, e.message].filter(Boolean).join(': ') || 'network error');
 }
 
