@@ -5,6 +5,7 @@ import { Connection, resolveApiBase, type ConnectionConfig } from './connection'
 import { encodeStripeForm } from './encoding';
 import { StripeAPIError, StripeConnectionError, StripeInputValidationError, errorFromResponse } from './errors';
 import { maskSecrets } from './secrets';
+import { paramLimitProblems } from '../schemas/limits';
 import { silentLogger, type Logger } from './logger';
 import { DEFAULT_RETRY_OPTIONS, isRetryable, parseRetryAfterMs, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry';
 import { http } from './transport';
@@ -170,6 +171,9 @@ export class StripeClient {
   async request<T = unknown>(request: StripeRequest): Promise<StripeResponse<T>> {
     assertApiPath(request.path);
     if (request.idempotencyKey !== undefined) assertIdempotencyKey(request.idempotencyKey);
+    // Also for callers of the client itself: the encoders recurse, and a prototype key would be misread.
+    const limits = paramLimitProblems(request.params);
+    if (limits.length > 0) throw new StripeInputValidationError('Invalid request parameters', limits);
     const isPost = request.method === 'POST';
     // The v2 API takes JSON bodies; v1 and every query string take Stripe's form encoding.
     const jsonBody = isPost && request.path.startsWith('/v2/');
