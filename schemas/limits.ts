@@ -87,7 +87,8 @@ export function paramLimitProblems(value: unknown, prefix: readonly string[] = [
       problems.push({ field: name(path), message: `nested more than ${MAX_PARAM_DEPTH} levels deep (Stripe's deepest parameter has 8)` });
       return;
     }
-    const entries: Array<[string, unknown]> = Array.isArray(node) ? node.map((item, i) => [String(i), item]) : Object.entries(node);
+    // Arrays by index: a sparse array (a library caller's) has holes that map() would leave as holes.
+    const entries: Array<[string, unknown]> = Array.isArray(node) ? Array.from(node, (item, i) => [String(i), item]) : Object.entries(node);
     for (const [key, item] of entries) {
       if (problems.length >= MAX_PROBLEMS) return;
       const at = [...path, key];

@@ -62,6 +62,15 @@ describe('depth (defect 2)', () => {
     expect(paramLimitProblems(nested(MAX_PARAM_DEPTH + 1))).toHaveLength(1);
   });
 
+  it('walks a sparse array (a library caller\'s) without crashing (found by test/fuzz.test.ts)', () => {
+    const sparse: unknown[] = ['a', 'b'];
+    delete sparse[0];
+    expect(paramLimitProblems({ expand: sparse })).toEqual([]);
+    const withProto: unknown[] = [];
+    withProto[3] = JSON.parse('{"__proto__": 1}');
+    expect(paramLimitProblems({ items: withProto })).toEqual([expect.objectContaining({ field: 'items.3.__proto__' })]);
+  });
+
   it('the CLI exits 2 and names the field', async () => {
     // Written as text: JSON.stringify itself runs out of stack on 10,000 levels.
     const input = `{"method": "POST", "path": "/v1/customers", "body": ${'{"a": '.repeat(10_000)}"x"${'}'.repeat(10_000)}}`;
