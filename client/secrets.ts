@@ -15,7 +15,8 @@
 const KINDS = ['sk', 'rk', 'pk'] as const;
 const MODES = ['test', 'live'] as const;
 
-const RAW_KEY = /(sk|rk|pk)(?:_|%5F)(test|live)(?:_|%5F)[A-Za-z0-9*]+/gi;
+// Not after a letter or digit ("network_test_1" is no key), but after `_` ("ch_sk_test_..." is an echo).
+const RAW_KEY = /(?<![A-Za-z0-9])(sk|rk|pk)(?:_|%5F)(test|live)(?:_|%5F)[A-Za-z0-9*]+/gi;
 
 /** The base64 characters fully decided by a key's `<kind>_<mode>_` prefix. */
 function base64Prefixes(): string[] {

@@ -15,9 +15,13 @@ import {
   TEXT_MAX_LENGTH,
   paramLimitProblems,
 } from '../schemas/limits';
+import type { ActionDefinition } from '../actions/define';
+import { toJsonSchema } from '../connector/manifest';
+import { listActions } from '../connector/registry';
+import { maxTextLength } from '../schemas/limits';
 import { piped } from './support/cli';
 import { TEST_KEY, caught, useEmulator } from './support/harness';
-import { deref, spec, type JsonSchema } from './support/spec';
+import { deref, spec, template, type JsonSchema } from './support/spec';
 
 const env = useEmulator();
 
@@ -192,5 +196,79 @@ describeWithSpec('each figure from Stripe\'s OpenAPI description', () => {
     const deepest = Math.max(...all.map((s) => s.level));
     expect(deepest).toBe(8);
     expect(deepest).toBeLessThan(MAX_PARAM_DEPTH);
+  });
+
+  type Schema = JsonSchema & { maxLength?: number; pattern?: string };
+
+  /** The spec's form parameters (and query parameters) of an operation, by name. */
+  function operationParams(method: string, path: string): Record<string, Schema> | undefined {
+    for (const [specPath, operations] of Object.entries(spec!.paths)) {
+      if (template(specPath) !== template(path)) continue;
+      const operation = operations[method.toLowerCase()];
+      if (!operation) return undefined;
+      const out: Record<string, Schema> = {};
+      for (const p of operation.parameters ?? []) if (p.in === 'query') out[p.name] = p.schema ?? {};
+      Object.assign(out, deref(operation.requestBody?.content?.['application/x-www-form-urlencoded']?.schema)?.properties ?? {});
+      return out;
+    }
+    return undefined;
+  }
+
+  function specMaxLength(schema: JsonSchema | undefined): number | undefined {
+    const s = deref(schema) as Schema | undefined;
+    if (!s) return undefined;
+    if (typeof s.maxLength === 'number') return s.maxLength;
+    for (const variant of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) {
+      const found = specMaxLength(variant);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  function child(schema: JsonSchema | undefined, name: string | '[]'): JsonSchema | undefined {
+    const s = deref(schema);
+    if (!s) return undefined;
+    const direct = name === '[]' ? s.items : s.properties?.[name];
+    if (direct) return direct;
+    for (const variant of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) {
+      const found = child(variant, name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The longest string a field lets through: its schema's maxLength, a fixed-size pattern, else the limits walk's. */
+  function effectiveMaxLength(ours: Schema, leaf: string): number {
+    if (typeof ours.maxLength === 'number') return ours.maxLength;
+    if (ours.enum?.length) return Math.max(...ours.enum.map((v) => String(v).length));
+    if (ours.pattern && !/[+*]|\{\d+,\}/.test(ours.pattern)) return 0; // a pattern of bounded length
+    return maxTextLength(leaf);
+  }
+
+  it('every action\'s string fields are held to at most the spec\'s maxLength (by their schema or the limits)', () => {
+    const over: string[] = [];
+    let checked = 0;
+    const walk = (key: string, ours: Schema | undefined, theirs: JsonSchema | undefined, path: string, leaf: string) => {
+      if (!ours || !theirs) return;
+      for (const variant of ours.anyOf ?? []) walk(key, variant as Schema, theirs, path, leaf);
+      const types = [ours.type ?? []].flat();
+      const max = specMaxLength(theirs);
+      if (types.includes('string') && max !== undefined) {
+        checked++;
+        const allowed = effectiveMaxLength(ours, leaf);
+        if (allowed > max) over.push(`${key} ${path}: ${allowed} > the spec's ${max}`);
+      }
+      for (const [name, sub] of Object.entries(ours.properties ?? {})) walk(key, sub as Schema, child(theirs, name), `${path}.${name}`, name);
+      if (ours.items) walk(key, ours.items as Schema, child(theirs, '[]'), `${path}[]`, leaf);
+    };
+    for (const action of listActions() as ActionDefinition[]) {
+      if (action.method === 'ANY') continue;
+      const params = operationParams(action.method, action.path);
+      if (!params) continue;
+      const input = toJsonSchema(action.input) as Schema;
+      for (const [name, ours] of Object.entries(input.properties ?? {})) walk(action.key, ours as Schema, params[name], name, name);
+    }
+    expect(checked).toBeGreaterThan(400);
+    expect(over).toEqual([]);
   });
 });

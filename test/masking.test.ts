@@ -31,7 +31,7 @@ describe('maskSecrets', () => {
 
   it('masks any Basic credential, and leaves "Basic" as a word and ordinary text alone', () => {
     expect(maskSecrets(`Authorization: Basic ${Buffer.from('user:pw').toString('base64')}`)).toBe('Authorization: Basic [redacted]');
-    for (const text of ['Basic plan', 'The Basic tier costs 10 usd', 'No such customer: cus_123', 'ch_3MmlLrLkdIwHu7ix0snN0B15']) {
+    for (const text of ['Basic plan', 'The Basic tier costs 10 usd', 'No such customer: cus_123', 'ch_3MmlLrLkdIwHu7ix0snN0B15', 'network_test_1', 'desk_live_chat']) {
       expect(maskSecrets(text)).toBe(text);
     }
   });
