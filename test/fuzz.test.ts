@@ -189,9 +189,20 @@ beforeAll(async () => {
   // Each case expects a fresh emulator; its ids only need to be well-formed, since the fuzz cases go to the capture server.
   for (const actionCase of allCases) {
     emulatorEnv.emulator.reset();
-    validInputs.set(actionCase.key, await actionCase.input(emulatorEnv));
+    validInputs.set(actionCase.key, withFixedIds(await actionCase.input(emulatorEnv)) as Record<string, unknown>);
   }
 }, 60_000);
+
+/** The emulator's random ids replaced by fixed ones of the same shape, so a seed replays the same cases. */
+function withFixedIds(value: unknown, counter = { n: 0 }): unknown {
+  if (typeof value === 'string') {
+    const id = /^([a-z]+(?:_[a-z]+)?)_[A-Za-z0-9]{10,}$/.exec(value);
+    return id ? `${id[1]}_Fuzz${String(counter.n++).padStart(10, '0')}` : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => withFixedIds(item, counter));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withFixedIds(v, counter)]));
+  return value;
+}
 
 type Mutation = { op: 'keep' | 'drop' | 'replace' | 'add' | 'proto'; at: number; key: string; value: unknown };
 
