@@ -6,6 +6,12 @@ import { billingMeterEventObject } from '../schemas/objects/billing_meter_event'
 
 const MAX_SIGNIFICANT_DIGITS = 15;
 
+/** The payload keys of a meter's default mappings, and what each holds. */
+const REQUIRED_PAYLOAD_KEYS: ReadonlyArray<readonly [string, string]> = [
+  ['stripe_customer_id', 'the customer the usage is for (cus_...), under the meter\'s default customer key'],
+  ['value', 'the usage, a number written as text such as "25", under the meter\'s default value key'],
+];
+
 const group = 'billing_meters';
 
 export const createMeterEvent = defineAction({
@@ -24,6 +30,12 @@ export const createMeterEvent = defineAction({
       payload: z
         .record(z.string().min(1).max(100).regex(/^[^[\]]+$/, 'payload keys cannot contain [ or ]'), z.string().min(1).max(500))
         .superRefine((payload, ctx) => {
+          // Stripe takes the customer and the usage from these keys (a meter's default
+          // customer_mapping.event_payload_key and value_settings.event_payload_key); without them it
+          // refuses the event, so an empty payload must not go out.
+          for (const [key, what] of REQUIRED_PAYLOAD_KEYS) {
+            if (payload[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required: ${what}` });
+          }
           if (payload.value !== undefined && !/^-?\d+(\.\d+)?$/.test(payload.value)) {
             ctx.addIssue({ code: 'custom', path: ['value'], message: 'value must be a number written as text, e.g. "25"' });
           } else if (payload.value !== undefined && payload.value.replace(/[-.]/g, '').replace(/^0+/, '').length > MAX_SIGNIFICANT_DIGITS) {
@@ -32,7 +44,7 @@ export const createMeterEvent = defineAction({
           }
         })
         .describe(
-          'The event\'s fields as text: {"stripe_customer_id": "cus_...", "value": "25"} (the meter may name other keys). value must be numeric.',
+          'The event\'s fields as text: {"stripe_customer_id": "cus_...", "value": "25"}, both required (the keys of a meter\'s default mappings; extra keys are sent too). value must be numeric.',
         ),
       identifier: z.string().min(1).max(100).optional().describe('Your unique id for this event (e.g. a request id); a repeat within 24 hours is refused. Default: generated.'),
       timestamp: z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_MAX_LENGTH } from '../schemas/limits';
 import { defineAction, defineListAction, defineSearchAction } from './define';
 import { atLeastOne } from '../schemas/rules';
 import { amount, createdRange, currency, customerId, email, expand, fields, idempotencyKey, metadata, metadataUpdate, shipping, stripeId } from '../schemas/common';
@@ -28,6 +29,7 @@ export const createCharge = defineAction({
       customer: customerId.optional().describe('The customer to charge (their default source unless source is given).'),
       source: z
         .string()
+        .max(ID_MAX_LENGTH, `at most ${ID_MAX_LENGTH} characters`)
         .regex(/^(tok|src|card|ba)_[A-Za-z0-9_]+$/, 'expected a token, source or card id (tok_..., src_..., card_...)')
         .optional()
         .describe('What to charge: a token (tok_visa in test mode), a source, or one of the customer\'s card ids.'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_MAX_LENGTH } from '../schemas/limits';
 import { defineAction, defineListAction } from './define';
 import { customerId, expand, fields, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { cardObject } from '../schemas/objects/card';
@@ -22,6 +23,7 @@ export const createCustomerSource = defineAction({
       customer_id: customerId,
       source: z
         .string()
+        .max(ID_MAX_LENGTH, `at most ${ID_MAX_LENGTH} characters`)
         .regex(/^(tok|btok|src)_[A-Za-z0-9_]+$/, 'expected a token or source id (tok_..., btok_..., src_...)')
         .describe('A card or bank account token (tok_visa in test mode, btok_... for bank accounts) or a source id (src_...).'),
       metadata: metadata.optional(),

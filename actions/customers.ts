@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_MAX_LENGTH } from '../schemas/limits';
 import { defineAction, defineListAction, defineSearchAction, findById, itemExpand } from './define';
 import { exactlyOne } from '../schemas/rules';
 import { address, clearableFields, createdRange, customerId, email, expand, fields, idempotencyKey, metadata, metadataUpdate, optionalFields, paymentMethodId, shipping, stripeId } from '../schemas/common';
@@ -9,6 +10,7 @@ const group = 'customers';
 /** Where Stripe can take a card or bank account from: a token, a source, or a saved card. */
 const source = z
   .string()
+  .max(ID_MAX_LENGTH, `at most ${ID_MAX_LENGTH} characters`)
   .regex(/^(tok|src|card|ba|btok)_[A-Za-z0-9_]+$/, 'expected a token or source id (tok_..., src_..., card_...)')
   .describe('A payment source to save as the default: a token such as tok_visa, or a source/card id.');
 
@@ -95,7 +97,7 @@ export const updateCustomer = defineAction({
       metadata: metadataUpdate.optional(),
       invoice_settings: invoiceSettings.optional(),
       source: source.optional(),
-      default_source: z.string().regex(/^(card|src|ba)_[A-Za-z0-9_]+$/, 'expected a card, source or bank account id').optional()
+      default_source: z.string().max(ID_MAX_LENGTH, `at most ${ID_MAX_LENGTH} characters`).regex(/^(card|src|ba)_[A-Za-z0-9_]+$/, 'expected a card, source or bank account id').optional()
         .describe('One of the customer\'s saved sources to make the default.'),
       expand,
     })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_MAX_LENGTH } from '../schemas/limits';
 import { defineAction, defineListAction, defineSearchAction, findById, itemExpand } from './define';
 import { atMostOne, exactlyOne } from '../schemas/rules';
 import { createdRange, currency, customerId, expand, fields, idempotencyKey, metadata, metadataUpdate, paymentMethodId, stripeId } from '../schemas/common';
@@ -16,6 +17,7 @@ const daysUntilDue = z.number().int().min(0).describe('With send_invoice: days a
 const dueDate = z.number().int().describe('With send_invoice: the due date (unix seconds).');
 const source = z
   .string()
+  .max(ID_MAX_LENGTH, `at most ${ID_MAX_LENGTH} characters`)
   .regex(/^(card|src|ba)_[A-Za-z0-9_]+$/, 'expected one of the customer\'s card, source or bank account ids')
   .describe('One of the customer\'s saved sources (card_...) to charge.');
 const customFields = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_MAX_LENGTH } from '../schemas/limits';
 import { defineAction, defineListAction } from './define';
 import { amount, createdRange, currency, expand, fields, idempotencyKey, metadata, stripeId } from '../schemas/common';
 import { amountProblem } from '../schemas/currency';
@@ -74,6 +75,7 @@ export const listPayouts = defineListAction({
     status: z.enum(['pending', 'paid', 'failed', 'canceled']).optional().describe('Only payouts with this status.'),
     destination: z
       .string()
+      .max(ID_MAX_LENGTH, `at most ${ID_MAX_LENGTH} characters`)
       .regex(/^(ba|card)_[A-Za-z0-9_]+$/, 'expected a bank account or card id (ba_... or card_...)')
       .optional()
       .describe('Only payouts to this external bank account or card.'),

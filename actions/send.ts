@@ -4,6 +4,7 @@
  */
 import { StripeInputValidationError, StripeInvalidRequestError } from '../client/errors';
 import { ID_CHARACTERS } from '../schemas/ids';
+import { ID_MAX_LENGTH } from '../schemas/limits';
 import type { ActionContext, ActionDefinition } from './define';
 
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
@@ -28,9 +29,9 @@ export async function sendAction(
   const path = action.path.replace(PLACEHOLDER, (_match, name: string) => {
     const value = params[name];
     delete params[name];
-    if (typeof value !== 'string' || !ID_CHARACTERS.test(value)) {
+    if (typeof value !== 'string' || !ID_CHARACTERS.test(value) || value.length > ID_MAX_LENGTH) {
       throw new StripeInputValidationError(`Invalid input for ${action.key}`, [
-        { field: name, message: 'expected a Stripe object id (letters, digits, _ and - only)' },
+        { field: name, message: `expected a Stripe object id (letters, digits, _ and - only, at most ${ID_MAX_LENGTH} characters)` },
       ]);
     }
     return encodeURIComponent(value);

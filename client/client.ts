@@ -4,6 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection, resolveApiBase, type ConnectionConfig } from './connection';
 import { encodeStripeForm } from './encoding';
 import { StripeAPIError, StripeConnectionError, StripeInputValidationError, errorFromResponse } from './errors';
+import { maskSecrets } from './secrets';
+import { paramLimitProblems } from '../schemas/limits';
 import { silentLogger, type Logger } from './logger';
 import { DEFAULT_RETRY_OPTIONS, isRetryable, parseRetryAfterMs, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry';
 import { http } from './transport';
@@ -169,6 +171,9 @@ export class StripeClient {
   async request<T = unknown>(request: StripeRequest): Promise<StripeResponse<T>> {
     assertApiPath(request.path);
     if (request.idempotencyKey !== undefined) assertIdempotencyKey(request.idempotencyKey);
+    // Also for callers of the client itself: the encoders recurse, and a prototype key would be misread.
+    const limits = paramLimitProblems(request.params);
+    if (limits.length > 0) throw new StripeInputValidationError('Invalid request parameters', limits);
     const isPost = request.method === 'POST';
     // The v2 API takes JSON bodies; v1 and every query string take Stripe's form encoding.
     const jsonBody = isPost && request.path.startsWith('/v2/');
@@ -273,7 +278,8 @@ export class StripeClient {
         };
       }
       // A proxy's HTML 401 or 502 is still an authentication or API error: map by status.
-      throw errorFromResponse(status, body ?? {}, requestId, retryable);
+      // A non-JSON body (a proxy's page) is kept as text in the error's `raw`, masked like the rest.
+      throw errorFromResponse(status, body ?? text, requestId, retryable);
     }
   }
 
@@ -393,6 +399,6 @@ function parseJson(text: string): unknown {
 
 function describeNetworkError(error: unknown): string {
   const e = error as { code?: string; message?: string };
-  return [e.code, e.message].filter(Boolean).join(': ') || 'network error';
+  return maskSecrets([e.code, e.message].filter(Boolean).join(': ') || 'network error');
 }
 

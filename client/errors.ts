@@ -16,6 +16,8 @@ export interface StripeErrorFields {
   /** Ids Stripe attaches to some errors (a declined charge, a payment intent). */
   charge?: string;
   payment_intent?: string;
+  /** Stripe's whole error body (`{ error: {...} }`), or the response text when it was not JSON. */
+  raw?: unknown;
 }
 
 /** The JSON form printed by the CLI and returned to hosts. */
@@ -35,11 +37,9 @@ export interface StripeErrorJSON {
   fields?: FieldProblem[];
 }
 
-// A key-shaped string in a message is masked whatever its source (Stripe itself echoes the last four).
-const KEY_PATTERN = /\b(sk|rk|pk)_(test|live)_[A-Za-z0-9*]+/g;
-export function maskSecrets(text: string): string {
-  return text.replace(KEY_PATTERN, (_m, kind: string, mode: string) => `${kind}_${mode}_[redacted]`);
-}
+import { maskDeep, maskSecrets } from './secrets';
+
+export { maskDeep, maskSecrets };
 
 export class StripeError extends Error {
   /** Stripe's error type (`card_error`, `invalid_request_error`, ...) or ours for errors raised before a request. */
@@ -54,20 +54,26 @@ export class StripeError extends Error {
   readonly retryable: boolean;
   readonly charge?: string;
   readonly payment_intent?: string;
+  /** Stripe's error body as it came (masked like every other field); not part of toJSON. */
+  readonly raw?: unknown;
 
+  // Every string is masked here, once, whatever it came from: a server or proxy may echo the
+  // credential into any field of its error body.
   constructor(fields: StripeErrorFields, defaultType = 'api_error') {
     super(maskSecrets(fields.message));
     this.name = new.target.name;
-    this.type = fields.type ?? defaultType;
-    this.code = fields.code;
-    this.decline_code = fields.decline_code;
-    this.param = fields.param;
-    this.doc_url = fields.doc_url;
-    this.requestId = fields.requestId;
+    this.type = maskOptional(fields.type) ?? defaultType;
+    this.code = maskOptional(fields.code);
+    this.decline_code = maskOptional(fields.decline_code);
+    this.param = maskOptional(fields.param);
+    this.doc_url = maskOptional(fields.doc_url);
+    this.requestId = maskOptional(fields.requestId);
     this.statusCode = fields.statusCode;
     this.retryable = fields.retryable ?? false;
-    this.charge = fields.charge;
-    this.payment_intent = fields.payment_intent;
+    this.charge = maskOptional(fields.charge);
+    this.payment_intent = maskOptional(fields.payment_intent);
+    if (fields.raw !== undefined) this.raw = maskDeep(fields.raw);
+    if (this.stack) this.stack = maskSecrets(this.stack);
   }
 
   toJSON(): StripeErrorJSON {
@@ -127,8 +133,8 @@ export class StripeInputValidationError extends StripeError {
       { message: `${context}: ${detail}`, param: fields[0]?.field, retryable: false },
       'input_validation_error',
     );
-    this.context = context;
-    this.fields = fields;
+    this.context = maskSecrets(context);
+    this.fields = maskDeep(fields);
   }
 
   override toJSON(): StripeErrorJSON {
@@ -159,7 +165,7 @@ export function errorFromResponse(
       ? (body.error as StripeErrorBody)
       : {};
   const fields: StripeErrorFields = {
-    message: raw.message ?? `Stripe answered HTTP ${statusCode} without an error message`,
+    message: typeof raw.message === 'string' ? raw.message : `Stripe answered HTTP ${statusCode} without an error message`,
     type: raw.type,
     code: raw.code,
     decline_code: raw.decline_code,
@@ -167,6 +173,7 @@ export function errorFromResponse(
     doc_url: raw.doc_url,
     charge: raw.charge,
     payment_intent: typeof raw.payment_intent === 'string' ? raw.payment_intent : raw.payment_intent?.id,
+    raw: body,
     requestId,
     statusCode,
     retryable,
@@ -178,7 +185,12 @@ export function errorFromResponse(
   if (raw.type === 'card_error' || statusCode === 402) return new StripeCardError(fields, 'card_error');
   if (statusCode >= 500 || raw.type === 'api_error') return new StripeAPIError(fields);
   if (statusCode >= 400) return new StripeInvalidRequestError(fields, 'invalid_request_error');
-  return new StripeAPIError({ ...fields, message: raw.message ?? `Unexpected HTTP ${statusCode} from Stripe` });
+  return new StripeAPIError({ ...fields, message: typeof raw.message === 'string' ? raw.message : `Unexpected HTTP ${statusCode} from Stripe` });
+}
+
+/** Non-strings (a server may send any JSON) are dropped rather than copied through unmasked. */
+function maskOptional(value: unknown): string | undefined {
+  return typeof value === 'string' ? maskSecrets(value) : undefined;
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -1,4 +1,5 @@
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import { maskSecrets } from './secrets';
 
 /**
  * What the connector logs through: the part of pino's interface it calls. A host's pino logger fits,
@@ -40,16 +41,26 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** A pino logger with the key paths redacted. pino is loaded here, on first use, not at import. */
+/**
+ * A pino logger with the key paths redacted, and every finished line masked (secrets.ts) before it
+ * is written: a key or Basic credential under a path no list can foresee (an echoed header inside
+ * an error's body) never reaches the destination. pino is loaded here, on first use, not at import.
+ */
 export function createLogger(options: LoggerOptions = {}): PinoLogger {
   const pino = require('pino') as typeof import('pino');
+  const destination = options.destination ?? pino.destination(2);
+  const masked: DestinationStream & { flush?: () => void } = {
+    write: (line: string) => destination.write(maskSecrets(line)),
+  };
+  const flushable = destination as { flush?: () => void };
+  if (typeof flushable.flush === 'function') masked.flush = () => flushable.flush!();
   return pino(
     {
       name: 'stripe-connector',
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
-    options.destination ?? pino.destination(2),
+    masked,
   );
 }
 

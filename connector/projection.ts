@@ -15,19 +15,24 @@ interface PathTree {
   [name: string]: PathTree | true;
 }
 
+/** Maps without a prototype: a path segment such as `__proto__` is then just a name that matches nothing. */
+const emptyTree = (): PathTree => Object.create(null) as PathTree;
+
 function pathTree(paths: readonly string[]): PathTree {
-  const tree: PathTree = { id: true };
+  const tree = emptyTree();
+  tree.id = true;
   for (const path of paths) {
     let node = tree;
     const names = path.split('.');
-    names.forEach((name, i) => {
-      if (i === names.length - 1) node[name] = true;
-      else {
-        const next = node[name];
-        if (next === true) return;
-        node = node[name] = next ?? {};
+    for (const [i, name] of names.entries()) {
+      if (i === names.length - 1) {
+        node[name] = true;
+        break;
       }
-    });
+      const next = node[name];
+      if (next === true) break;
+      node = node[name] = next ?? emptyTree();
+    }
   }
   return tree;
 }
@@ -38,7 +43,7 @@ function pick(value: unknown, tree: PathTree): unknown {
   if (!isObject(value)) return value;
   const out: Json = {};
   for (const [name, sub] of Object.entries(tree)) {
-    if (!(name in value)) continue;
+    if (!Object.hasOwn(value, name)) continue;
     out[name] = sub === true ? value[name] : pick(value[name], sub);
   }
   return out;

@@ -4,11 +4,18 @@ import { sendAction } from '../actions/send';
 import { StripeInputValidationError } from '../client/errors';
 import { zodProblems } from '../client/validation';
 import { projectFields } from './projection';
+import { paramLimitProblems } from '../schemas/limits';
 
 type AnyAction = ActionDefinition<z.ZodType<Record<string, unknown>>>;
 
-/** Validates input against the action's schema; every bad field is named, and nothing is sent. */
+/**
+ * Validates input against Stripe's limits (prototype keys, depth, lengths: schemas/limits.ts), then
+ * the action's schema; every bad field is named, and nothing is sent. The limits come first, on the
+ * input as given: zod would silently drop a `__proto__` key from a record it copies.
+ */
 export function parseActionInput<A extends AnyAction>(action: A, input: unknown): z.output<A['input']> {
+  const limits = paramLimitProblems(input);
+  if (limits.length > 0) throw new StripeInputValidationError(`Invalid input for ${action.key}`, limits);
   const parsed = action.input.safeParse(input ?? {});
   if (!parsed.success) throw new StripeInputValidationError(`Invalid input for ${action.key}`, zodProblems(parsed.error));
   return parsed.data as z.output<A['input']>;

@@ -6,14 +6,23 @@ import { z } from 'zod';
  */
 
 import { ID_CHARACTERS } from './ids';
+import {
+  ID_MAX_LENGTH,
+  METADATA_KEY_MAX_LENGTH,
+  METADATA_MAX_KEYS,
+  METADATA_VALUE_MAX_LENGTH,
+  PROTOTYPE_KEYS,
+  TEXT_MAX_LENGTH,
+} from './limits';
 
-export { ID_CHARACTERS };
+export { ID_CHARACTERS, ID_MAX_LENGTH };
 
 /** An id of one Stripe object type, e.g. `stripeId(['cus'], 'customer')` accepts `cus_NffrFeUfNV2Hib`. */
 export function stripeId(prefixes: readonly string[], noun: string) {
   const pattern = new RegExp(`^(${prefixes.join('|')})_[A-Za-z0-9_]+$`);
   return z
     .string()
+    .max(ID_MAX_LENGTH, `at most ${ID_MAX_LENGTH} characters (Stripe's ids are no longer)`)
     .regex(pattern, `expected a ${noun} id (${prefixes.map((p) => `${p}_...`).join(' or ')})`)
     .describe(`The ${noun} id (${prefixes.map((p) => `${p}_...`).join(' or ')}).`);
 }
@@ -24,14 +33,26 @@ export const customerId = stripeId(['cus'], 'customer');
 export const paymentMethodId = stripeId(['pm'], 'payment method');
 
 /** A cursor id for paging: any Stripe id (the list decides its type). */
-const cursorId = z.string().regex(ID_CHARACTERS, 'expected a Stripe object id');
+const cursorId = z
+  .string()
+  .max(ID_MAX_LENGTH, `at most ${ID_MAX_LENGTH} characters (Stripe's ids are no longer)`)
+  .regex(ID_CHARACTERS, 'expected a Stripe object id');
 
-const METADATA_MAX_KEYS = 50;
+/** A key JavaScript would drop from a copied object (`__proto__`) or misread: refused, never sent. */
+const NOT_A_PROTOTYPE_KEY = new RegExp(`^(?!(${[...PROTOTYPE_KEYS].join('|')})$)`);
 
 /** Stripe's metadata: up to 50 keys of at most 40 characters, values of at most 500. */
 export const metadata = z
   // A bracket in a key would read as nesting in Stripe's form encoding (metadata[a[b]]).
-  .record(z.string().min(1).max(40).regex(/^[^[\]]+$/, 'metadata keys cannot contain [ or ]'), z.string().max(500))
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(METADATA_KEY_MAX_LENGTH)
+      .regex(/^[^[\]]+$/, 'metadata keys cannot contain [ or ]')
+      .regex(NOT_A_PROTOTYPE_KEY, 'metadata keys cannot be __proto__, constructor or prototype'),
+    z.string().max(METADATA_VALUE_MAX_LENGTH),
+  )
   .refine((value) => Object.keys(value).length <= METADATA_MAX_KEYS, `at most ${METADATA_MAX_KEYS} keys`)
   .meta({
     maxProperties: METADATA_MAX_KEYS,
@@ -55,7 +76,13 @@ export const expand = z
  * answer (Stripe has no such parameter), so a model or a step gets only what it maps.
  */
 export const fields = z
-  .array(z.string().max(200).regex(/^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*)$/, 'expected a field path such as amount or customer.email, or *'))
+  .array(
+    z
+      .string()
+      .max(200)
+      .regex(/^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*)$/, 'expected a field path such as amount or customer.email, or *')
+      .refine((path) => !path.split('.').some((name) => PROTOTYPE_KEYS.has(name)), 'a field path cannot name __proto__, constructor or prototype'),
+  )
   .min(1)
   .max(100)
   .optional()
@@ -171,9 +198,14 @@ export const listPaging = {
 export function searchInput(queryHelp: string) {
   return z
     .object({
-      query: z.string().min(1).max(10_000).describe(queryHelp),
+      query: z.string().min(1).max(TEXT_MAX_LENGTH).describe(queryHelp),
       limit,
-      page: z.string().min(1).optional().describe('Cursor: the next_page value of the previous result.'),
+      page: z
+        .string()
+        .min(1)
+        .max(ID_MAX_LENGTH, `at most ${ID_MAX_LENGTH} characters`)
+        .optional()
+        .describe('Cursor: the next_page value of the previous result.'),
       return_all: returnAll,
       max_items: maxItems,
       expand,

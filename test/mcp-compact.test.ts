@@ -10,6 +10,7 @@ import { closeTransport } from '../client/transport';
 import { TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
 import { CLI } from './support/cli';
 import { runAction } from '../connector/registry';
+import { projectFields } from '../connector/projection';
 
 const LIVE_KEY = 'sk_live_51ConnectorSuiteLiveKey0123456789abcdef';
 
@@ -219,5 +220,14 @@ describe('fields in the host API', () => {
     expect(Object.keys(page.data[0]!)).toEqual(['id', 'email']);
     const bad = runAction('list_customers', { fields: ['email; drop'] } as never, ctx);
     await expect(bad).rejects.toMatchObject({ fields: [expect.objectContaining({ field: 'fields.0' })] });
+  });
+});
+
+describe('fields paths', () => {
+  it('a path through __proto__ is refused, and a projection never writes to a prototype', async () => {
+    const ctx = { client: clientFor(emulator) };
+    await expect(runAction('list_customers', { fields: ['a.__proto__.polluted'] }, ctx)).rejects.toMatchObject({ fields: [expect.objectContaining({ field: 'fields.0' })] });
+    expect(projectFields({ id: 'cus_1', constructor: 'x' }, ['__proto__.polluted', 'constructor'])).toEqual({ id: 'cus_1', constructor: 'x' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -28,10 +28,23 @@ function findersOf(objectType: string, context: HintContext): string[] {
   return [`find_${objectType}`, `search_${plural}`, `list_${plural}`].filter((name) => context.available.has(name));
 }
 
+/**
+ * Stripe says "No such customer: 'cus_123'" at the start of its message. Only the message's head is
+ * read, and the type name has a bounded length, so a huge message (a server may send megabytes)
+ * costs a bounded scan: the unbounded lazy `([a-z_ ]+?):` backtracked over 200 KB for seconds.
+ */
+export const HINT_SCAN_LENGTH = 200;
+const NO_SUCH_OBJECT = /No such ([a-z_ ]{1,60}?):/i;
+
+/** The object type a "No such <type>:" message names (lower snake_case), if its head names one. */
+export function missingObjectType(message: string): string | undefined {
+  const match = NO_SUCH_OBJECT.exec(message.slice(0, HINT_SCAN_LENGTH));
+  return match?.[1]?.trim().toLowerCase().replace(/ /g, '_') || undefined;
+}
+
 function missingObjectHint(error: StripeError, context: HintContext): string {
-  // Stripe says "No such customer: 'cus_123'"; the object type is also the param name for references.
-  const match = /No such ([a-z_ ]+?):/i.exec(error.message);
-  const objectType = (match?.[1] ?? error.param ?? '').trim().toLowerCase().replace(/ /g, '_');
+  // The object type is also the param name for references.
+  const objectType = (missingObjectType(error.message) ?? error.param ?? '').trim().toLowerCase().replace(/ /g, '_');
   const finders = objectType ? findersOf(objectType, context) : [];
   const what = objectType ? objectType.replace(/_/g, ' ') : 'object';
   const by = finders.some((name) => name === 'find_customer') ? ' (find_customer looks one up by email)' : '';
@@ -54,6 +67,22 @@ const CODE_HINTS: Record<string, string> = {
   balance_insufficient: 'Not enough available balance: retrieve_balance shows what is available.',
   email_invalid: 'The email address is not valid.',
 };
+
+// Stripe sends amount_too_large both for a refund over what is left on the charge ("Refund amount
+// ($16.00) is greater than unrefunded amount on charge ($15.00)", or "... than charge amount ..." for
+// the first refund) and for a capture over what is capturable; only the rest is Stripe's maximum.
+const REFUND_OVER_CHARGE = /^Refund amount \([^)]{1,40}\) is greater than (unrefunded amount on charge|charge amount)/i;
+
+function amountTooLargeHint(error: StripeError): string {
+  const head = error.message.slice(0, HINT_SCAN_LENGTH);
+  if (REFUND_OVER_CHARGE.test(head)) {
+    return 'The refund is more than what is left to refund on the charge (see the amounts in the message): retrieve_charge shows amount and amount_refunded; refund at most their difference, or omit amount to refund all that is left.';
+  }
+  if (error.param === 'amount_to_capture' || /amount.to.capture/i.test(head)) {
+    return 'The capture is more than can be captured: retrieve_payment_intent (or retrieve_charge) shows amount_capturable; capture at most that, or omit the amount to capture it all.';
+  }
+  return CODE_HINTS.amount_too_large!;
+}
 
 function cardHint(error: StripeError, context: HintContext): string {
   const parts = [
@@ -82,6 +111,7 @@ function hintFor(error: StripeError, context: HintContext): string {
     return 'This idempotency_key was already used with different arguments (or is in use right now): pass a new idempotency_key to make a different call.';
   }
   if (error.code === 'resource_missing') return missingObjectHint(error, context);
+  if (error.code === 'amount_too_large') return amountTooLargeHint(error);
   if (error.code && CODE_HINTS[error.code]) return CODE_HINTS[error.code]!;
   if (error instanceof StripeCardError) return cardHint(error, context);
   if (error instanceof StripeAPIError || error instanceof StripeConnectionError) {
