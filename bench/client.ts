@@ -26,7 +26,7 @@ import { STRIPE_API_VERSION, USER_AGENT } from '../client/version';
 import { BENCH_AUTHORIZATION, BENCH_KEY } from './stripe-shaped-server';
 import { QUICK, median } from './stats';
 
-const REPETITIONS = 3;
+const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? (QUICK ? 250 : 1500));
 const WARMUP_MS = QUICK ? 150 : 600;
 const CONCURRENCIES = [1, 64] as const;

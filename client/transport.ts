@@ -112,6 +112,7 @@ function buildHttp(): Axios {
       const { chunks, config, status } = this;
       const data = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, this.length).toString('utf8');
       const response: AxiosResponse<string> = { data, status, statusText: '', headers: new AxiosHeaders(this.headers), config, request: null };
+      // The client passes no validateStatus: every status comes back as a response.
       const accept = config.validateStatus;
       if (!accept || accept(status)) this.resolve(response);
       else this.reject(new AxiosError(`Request failed with status code ${status}`, AxiosError.ERR_BAD_RESPONSE, config, null, response));
@@ -135,15 +136,10 @@ function buildHttp(): Axios {
   /**
    * The one axios client. Responses come back as text with any status; the StripeClient decides what
    * a status means, parses JSON itself and never lets an AxiosError (whose config holds the
-   * Authorization header) escape.
+   * Authorization header) escape. Its defaults hold the adapter alone: any other key would be merged
+   * into every request's config again, and with no transforms axios passes bodies through as they are.
    */
-  return new axios.Axios({
-    adapter,
-    transformRequest: [],
-    transformResponse: [],
-    validateStatus: null,
-    maxRedirects: 0,
-  });
+  return new axios.Axios({ adapter });
 }
 
 let instance: Axios | undefined;
