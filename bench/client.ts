@@ -4,13 +4,14 @@
  * (bench/stripe-shaped-server.ts) in its own process, so this process's CPU is the clients' alone.
  *
  * Cases: GET retrieve of a customer, POST create with metadata, GET list of 100; each at concurrency 1
- * and 64. Every measurement runs for a fixed time; the contenders are alternated inside each case, in
- * an order rotated every repetition, and a GC runs before each measurement (node --expose-gc) so no
- * contender pays for another's garbage. Reported: calls/s and client CPU µs per call
+ * and 64. Each of the 3 repetitions of a case gives every contender a few fixed-time slices, the
+ * contenders taking turns slice by slice in a rotated order, and a GC runs before each slice
+ * (node --expose-gc) so no contender pays for another's garbage. Reported: calls/s and client CPU µs per call
  * (process.cpuUsage, user + system), medians of the repetitions, and the ratios to stripe-node.
  *
  *   node --expose-gc dist/bench/client.js          (npm run bench runs it this way)
- *   BENCH_QUICK=1                                  short measurements, prints only
+ *   BENCH_QUICK=1                                  short slices, prints only
+ *   BENCH_REPETITIONS, BENCH_SLICES, BENCH_SLICE_MS  override the defaults (3; 5 and 400 ms, quick 2 and 150 ms)
  *   BENCH_ONLY=connector BENCH_CASES=list-64       one contender and case, e.g. under node --cpu-prof
  */
 import { spawn } from 'node:child_process';
@@ -27,7 +28,9 @@ import { BENCH_AUTHORIZATION, BENCH_KEY } from './stripe-shaped-server';
 import { QUICK, median } from './stats';
 
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
-const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? (QUICK ? 250 : 1500));
+/** A repetition of a case is this many slices per contender, the contenders taking turns slice by slice. */
+const SLICES = Number(process.env.BENCH_SLICES ?? (QUICK ? 2 : 5));
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? (QUICK ? 150 : 400));
 const WARMUP_MS = QUICK ? 150 : 600;
 const CONCURRENCIES = [1, 64] as const;
 const ROOT = join(__dirname, '..', '..');
@@ -105,7 +108,8 @@ interface Sample {
   cpuMicros: number;
 }
 
-async function measure(call: Call, concurrency: number, durationMs: number): Promise<Sample> {
+/** Calls made, wall seconds and client CPU µs (user + system) of `concurrency` callers for about `durationMs`. */
+async function measure(call: Call, concurrency: number, durationMs: number): Promise<{ calls: number; seconds: number; cpuMicros: number }> {
   (globalThis as { gc?: () => void }).gc?.();
   let calls = 0;
   const cpuBefore = process.cpuUsage();
@@ -120,7 +124,7 @@ async function measure(call: Call, concurrency: number, durationMs: number): Pro
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  return { perSecond: calls / seconds, cpuMicros: (cpu.user + cpu.system) / calls };
+  return { calls, seconds, cpuMicros: cpu.user + cpu.system };
 }
 
 async function startServer(): Promise<{ origin: string; customerId: string; stop: () => void }> {
@@ -151,13 +155,25 @@ async function main(): Promise<void> {
 
     for (const run of runs) for (const contender of all) await measure(contender.calls[run.name], run.concurrency, WARMUP_MS);
 
+    // On a shared machine the load changes by the second: short slices taken in turn let a busy spell
+    // hit every contender alike, and each repetition sums its slices.
     const samples = new Map<string, Sample[]>();
     for (let repetition = 0; repetition < REPETITIONS; repetition++) {
       for (const run of runs) {
-        for (let i = 0; i < all.length; i++) {
-          const contender = all[(i + repetition) % all.length]!;
-          const key = `${run.key}/${contender.name}`;
-          samples.set(key, [...(samples.get(key) ?? []), await measure(contender.calls[run.name], run.concurrency, MEASURE_MS)]);
+        const totals = new Map(all.map((c) => [c.name, { calls: 0, seconds: 0, cpuMicros: 0 }]));
+        for (let slice = 0; slice < SLICES; slice++) {
+          for (let i = 0; i < all.length; i++) {
+            const contender = all[(i + slice + repetition) % all.length]!;
+            const measured = await measure(contender.calls[run.name], run.concurrency, SLICE_MS);
+            const total = totals.get(contender.name)!;
+            total.calls += measured.calls;
+            total.seconds += measured.seconds;
+            total.cpuMicros += measured.cpuMicros;
+          }
+        }
+        for (const [name, total] of totals) {
+          const key = `${run.key}/${name}`;
+          samples.set(key, [...(samples.get(key) ?? []), { perSecond: total.calls / total.seconds, cpuMicros: total.cpuMicros / total.calls }]);
         }
       }
     }
@@ -193,8 +209,9 @@ async function main(): Promise<void> {
       '# Client per call',
       '',
       `Run ${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), load average at start ${load.map((l) => l.toFixed(1)).join(' ')}.`,
-      `\`node --expose-gc dist/bench/client.js\`${QUICK ? ' (BENCH_QUICK=1)' : ''}: ${REPETITIONS} repetitions of ${MEASURE_MS} ms per contender and case, contenders alternated`,
-      'in a rotated order, medians shown (range of calls/s in brackets). Server: fixed answers recorded from the emulator, in its own process.',
+      `\`node --expose-gc dist/bench/client.js\`${QUICK ? ' (BENCH_QUICK=1)' : ''}: ${REPETITIONS} repetitions per case; a repetition gives each contender ${SLICES} slices of ${SLICE_MS} ms,`,
+      'the contenders taking turns slice by slice in a rotated order. Medians of the repetitions (range of calls/s in brackets).',
+      'Server: fixed answers recorded from the emulator, in its own process.',
       'Ratios are to stripe-node, measured side by side in this run; CPU is the client process (user + system) per call.',
       '',
       '| case | concurrency | client | calls/s | CPU µs/call | calls/s vs stripe-node | CPU vs stripe-node |',
