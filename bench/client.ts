@@ -11,7 +11,7 @@
  *
  *   node --expose-gc dist/bench/client.js          (npm run bench runs it this way)
  *   BENCH_QUICK=1                                  short slices, prints only
- *   BENCH_REPETITIONS, BENCH_SLICES, BENCH_SLICE_MS  override the defaults (3; 5 and 400 ms, quick 2 and 150 ms)
+ *   BENCH_REPETITIONS, BENCH_SLICES, BENCH_SLICE_MS  override the defaults (3; 5 and 400 ms, quick 2 and 100 ms)
  *   BENCH_ONLY=connector BENCH_CASES=list-64       one contender and case, e.g. under node --cpu-prof
  */
 import { spawn } from 'node:child_process';
@@ -30,8 +30,8 @@ import { QUICK, median } from './stats';
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
 /** A repetition of a case is this many slices per contender, the contenders taking turns slice by slice. */
 const SLICES = Number(process.env.BENCH_SLICES ?? (QUICK ? 2 : 5));
-const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? (QUICK ? 150 : 400));
-const WARMUP_MS = QUICK ? 150 : 600;
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? (QUICK ? 100 : 400));
+const WARMUP_MS = QUICK ? 100 : 600;
 const CONCURRENCIES = [1, 64] as const;
 const ROOT = join(__dirname, '..', '..');
 

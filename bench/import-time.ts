@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import { startEmulator } from '../emulator';
 import { QUICK, median } from './stats';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 3 : 15));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 2 : 15));
 const TARGET_MS = 150;
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
