@@ -136,8 +136,12 @@ export class StripeClient {
   readonly retry: RetryOptions;
   readonly logger: Logger;
   private readonly beforeAttempt?: StripeClientOptions['beforeAttempt'];
-  /** Request headers built once per client: everything but a POST's Idempotency-Key is fixed by the connection. */
-  private readonly headers: { read: Readonly<Record<string, string>>; postForm: Readonly<Record<string, string>>; postJson: Readonly<Record<string, string>> };
+  /**
+   * Request headers built once per client: everything but a POST's Idempotency-Key is fixed by the
+   * connection. A #private field, as in Connection, so that logging or serialising the client never
+   * shows the Authorization header.
+   */
+  readonly #headers: { read: Readonly<Record<string, string>>; postForm: Readonly<Record<string, string>>; postJson: Readonly<Record<string, string>> };
 
   constructor(connection: Connection | ConnectionConfig, options: StripeClientOptions = {}) {
     this.connection = connection instanceof Connection ? connection : new Connection(connection);
@@ -158,7 +162,7 @@ export class StripeClient {
       'Stripe-Version': this.apiVersion,
     };
     if (this.connection.stripeAccount) read['Stripe-Account'] = this.connection.stripeAccount;
-    this.headers = {
+    this.#headers = {
       read: Object.freeze(read),
       postForm: Object.freeze({ ...read, 'Content-Type': 'application/x-www-form-urlencoded' }),
       postJson: Object.freeze({ ...read, 'Content-Type': 'application/json' }),
@@ -188,7 +192,7 @@ export class StripeClient {
     const jsonBody = isPost && request.path.startsWith('/v2/');
     const encoded = jsonBody ? JSON.stringify(request.params ?? {}) : encodeStripeForm(request.params);
     const idempotencyKey = isPost ? (request.idempotencyKey ?? randomUUID()) : undefined;
-    const headers = isPost ? { ...(jsonBody ? this.headers.postJson : this.headers.postForm), 'Idempotency-Key': idempotencyKey! } : this.headers.read;
+    const headers = isPost ? { ...(jsonBody ? this.#headers.postJson : this.#headers.postForm), 'Idempotency-Key': idempotencyKey! } : this.#headers.read;
     const pathAndQuery = !isPost && encoded ? `${request.path}?${encoded}` : request.path;
     const logFields = {
       method: request.method,

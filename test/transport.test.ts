@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { AxiosError } from 'axios';
 import { StripeClient } from '../client/client';
 import { closeTransport, http } from '../client/transport';
@@ -85,6 +86,15 @@ describe('the transport', () => {
       expect(response.requestId).toBe('req_pieces');
     } finally {
       await close(server);
+    }
+  });
+
+  it('keeps the prebuilt Authorization header out of inspection and JSON of the client', () => {
+    const client = new StripeClient({ secret_key: TEST_KEY, stripe_account: 'acct_1Bench0000000000' }, { apiBase: 'http://127.0.0.1:9' });
+    const basic = Buffer.from(`${TEST_KEY}:`).toString('base64');
+    for (const shown of [inspect(client, { depth: 8, showHidden: true }), JSON.stringify(client)]) {
+      expect(shown).not.toContain(TEST_KEY);
+      expect(shown).not.toContain(basic);
     }
   });
 });
