@@ -16,8 +16,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startEmulator } from '../emulator';
+import { QUICK, median } from './stats';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 2 : 15));
 const TARGET_MS = 150;
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
@@ -45,11 +46,6 @@ const CASES: Case[] = [
   },
   { name: "node loading zod alone (the floor of any schema)", code: () => timed(`require('zod');`) },
 ];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function once(c: Case, url: string): Promise<number> {
   const args = c.module ? ['--input-type=module', '-e', c.code(url)] : ['-e', c.code(url)];
@@ -96,9 +92,10 @@ ${verdict} Importing loads no schema and none of axios, undici, pino, zod, BullM
 (\`test/package.test.ts\` checks that on the installed tarball); a first action pays for its own group's
 schemas and the transport, not for all 125 actions.
 `;
+  process.stdout.write(report);
+  if (QUICK) return;
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench', 'results', 'import-time.md'), report);
-  process.stdout.write(report);
 }
 
 main().catch((error: unknown) => {

@@ -8,7 +8,7 @@ import { maskSecrets } from './secrets';
 import { paramLimitProblems } from '../schemas/limits';
 import { silentLogger, type Logger } from './logger';
 import { DEFAULT_RETRY_OPTIONS, isRetryable, parseRetryAfterMs, retryDelayMs, type AttemptOutcome, type RetryOptions } from './retry';
-import { http } from './transport';
+import { http, type ResponseHeaders } from './transport';
 import { STRIPE_API_VERSION, USER_AGENT } from './version';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -138,6 +138,12 @@ export class StripeClient {
   readonly retry: RetryOptions;
   readonly logger: Logger;
   private readonly beforeAttempt?: StripeClientOptions['beforeAttempt'];
+  /**
+   * Request headers built once per client: everything but a POST's Idempotency-Key is fixed by the
+   * connection. A #private field, as in Connection, so that logging or serialising the client never
+   * shows the Authorization header.
+   */
+  readonly #headers: { read: Readonly<Record<string, string>>; postForm: Readonly<Record<string, string>>; postJson: Readonly<Record<string, string>> };
 
   constructor(connection: Connection | ConnectionConfig, options: StripeClientOptions = {}) {
     this.connection = connection instanceof Connection ? connection : new Connection(connection);
@@ -151,6 +157,18 @@ export class StripeClient {
     };
     this.logger = options.logger ?? silentLogger;
     this.beforeAttempt = options.beforeAttempt;
+    const read: Record<string, string> = {
+      Authorization: this.connection.authorizationHeader(),
+      Accept: 'application/json',
+      'User-Agent': USER_AGENT,
+      'Stripe-Version': this.apiVersion,
+    };
+    if (this.connection.stripeAccount) read['Stripe-Account'] = this.connection.stripeAccount;
+    this.#headers = {
+      read: Object.freeze(read),
+      postForm: Object.freeze({ ...read, 'Content-Type': 'application/x-www-form-urlencoded' }),
+      postJson: Object.freeze({ ...read, 'Content-Type': 'application/json' }),
+    };
   }
 
   get mode(): 'test' | 'live' {
@@ -179,18 +197,8 @@ export class StripeClient {
     const jsonBody = isPost && request.path.startsWith('/v2/');
     const encoded = jsonBody ? JSON.stringify(request.params ?? {}) : encodeStripeForm(request.params);
     const idempotencyKey = isPost ? (request.idempotencyKey ?? randomUUID()) : undefined;
-    const headers: Record<string, string> = {
-      Authorization: this.connection.authorizationHeader(),
-      Accept: 'application/json',
-      'User-Agent': USER_AGENT,
-      'Stripe-Version': this.connection.apiVersion ?? STRIPE_API_VERSION,
-    };
-    if (this.connection.stripeAccount) headers['Stripe-Account'] = this.connection.stripeAccount;
-    if (isPost) {
-      headers['Content-Type'] = jsonBody ? 'application/json' : 'application/x-www-form-urlencoded';
-      headers['Idempotency-Key'] = idempotencyKey!;
-    }
-    const url = this.apiBase + request.path + (!isPost && encoded ? `?${encoded}` : '');
+    const headers = isPost ? { ...(jsonBody ? this.#headers.postJson : this.#headers.postForm), 'Idempotency-Key': idempotencyKey! } : this.#headers.read;
+    const pathAndQuery = !isPost && encoded ? `${request.path}?${encoded}` : request.path;
     const logFields = {
       method: request.method,
       path: request.path,
@@ -205,19 +213,20 @@ export class StripeClient {
       let outcome: AttemptOutcome;
       let status = 0;
       let text = '';
-      let responseHeaders: Record<string, string> = {};
+      let responseHeaders: ResponseHeaders = {};
       let networkError: unknown;
       try {
         const response = await http().request<string>({
           method: request.method,
-          url,
+          baseURL: this.apiBase,
+          url: pathAndQuery,
           headers,
           data: isPost ? encoded : undefined,
           timeout: this.timeoutMs,
         });
         status = response.status;
         text = response.data;
-        responseHeaders = response.headers as Record<string, string>;
+        responseHeaders = response.headers as ResponseHeaders;
         outcome = {
           kind: 'response',
           status,

@@ -1,17 +1,38 @@
-import type { AxiosAdapter, AxiosInstance } from 'axios';
-import type { Pool } from 'undici';
+import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import type { Dispatcher, Pool } from 'undici';
+
+type Axios = InstanceType<typeof import('axios').Axios>;
 
 /**
- * The transport under the connector's one axios client: an axios adapter that sends through an undici
- * connection Pool per origin. Axios's default transport (node:http wrapped in follow-redirects) costs
- * about twice stripe-node's CPU per call (measured in ../shared/toolchain-facts.md, re-measured by
- * bench/transport). undici never follows redirects, so the key cannot be carried to another host by a
- * 3xx. axios and undici are loaded with the first request, not at import: a host that only reads the
- * manifest or validates input never pays for them.
+ * The transport under the connector's one axios client: an axios instance prepared once, whose adapter
+ * sends through an undici connection Pool per origin. axios and undici are loaded with the first
+ * request, not at import: a host that only reads the manifest or validates input never pays for them.
+ *
+ * Why it is built this way (bench/client.ts measures it against stripe-node; BENCHMARKS.md has the
+ * figures and the profiles):
+ * - `new Axios(config)` with only the keys the connector uses, instead of `axios.create()`, which
+ *   carries all of axios's defaults (header buckets per method, transitional flags, transforms) into
+ *   the config merge of every request. No request or response transforms: the client encodes bodies
+ *   and parses JSON itself.
+ * - The adapter dispatches with an undici handler of its own instead of `pool.request()`, which wraps
+ *   every response in a Readable stream and an AsyncResource; the body is collected as buffers and
+ *   decoded once.
+ * - Only the response headers the client reads (RESPONSE_HEADERS) are handed back through axios,
+ *   which re-normalises every header it is given on every call.
+ * - undici never follows redirects, so the key cannot be carried to another host by a 3xx, and the
+ *   adapter sends only a path under `baseURL` (the client's checked base URL), never an absolute URL.
  */
 
-/** Most sockets kept per origin; further requests queue (Stripe's rate limit binds long before this). */
-const CONNECTIONS_PER_ORIGIN = 64;
+/** The response headers the client acts on; no others are passed back through axios. */
+export const RESPONSE_HEADERS = ['request-id', 'idempotent-replayed', 'retry-after', 'stripe-should-retry'] as const;
+export type ResponseHeaders = Partial<Record<(typeof RESPONSE_HEADERS)[number], string>>;
+
+/**
+ * Sockets kept per origin: no fixed cap (undici's default), so the connection count follows the
+ * number of requests in flight, which the caller bounds (a worker's concurrency, a host's own calls);
+ * a fixed cap made every request past it queue behind the others, whatever the worker's concurrency.
+ */
+const CONNECTIONS_PER_ORIGIN = null;
 /** Idle keep-alive before a socket is closed; a server's shorter Keep-Alive hint wins. */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
@@ -21,10 +42,7 @@ function poolFor(origin: string): Pool {
   let pool = pools.get(origin);
   if (!pool) {
     const undici = require('undici') as typeof import('undici');
-    pool = new undici.Pool(origin, {
-      connections: CONNECTIONS_PER_ORIGIN,
-      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    });
+    pool = new undici.Pool(origin, { connections: CONNECTIONS_PER_ORIGIN, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
     pools.set(origin, pool);
   }
   return pool;
@@ -37,72 +55,97 @@ export async function closeTransport(): Promise<void> {
   await Promise.all(all.map((pool) => pool.close()));
 }
 
-function buildHttp(): AxiosInstance {
+function buildHttp(): Axios {
   const axios = require('axios') as typeof import('axios');
   const { AxiosError, AxiosHeaders } = axios;
 
-  const flattenHeaders = (headers: unknown): Record<string, string> => {
-    const flat: Record<string, string> = {};
-    for (const [name, value] of Object.entries(AxiosHeaders.from(headers as never).toJSON())) {
-      if (value !== undefined && value !== null) flat[name] = String(value);
-    }
-    return flat;
-  };
-
-  const adapter: AxiosAdapter = async (config) => {
-    const url = new URL(axios.getUri(config));
-    // Like stripe-node's timeout, an idle limit: no headers, or no body bytes, for this long. undici's
-    // own timers do it, so no per-request AbortSignal timer is created.
-    const timeoutMs = config.timeout || null;
-    const method = (config.method ?? 'get').toUpperCase() as 'GET' | 'POST' | 'DELETE';
-    try {
-      const response = await poolFor(url.origin).request({
-        method,
-        path: url.pathname + url.search,
-        headers: flattenHeaders(config.headers),
-        body: typeof config.data === 'string' ? config.data : undefined,
-        signal: (config.signal as AbortSignal | undefined) ?? null,
+  const adapter: AxiosAdapter = (config) =>
+    new Promise<AxiosResponse<string>>((resolve, reject) => {
+      const origin = config.baseURL;
+      const path = config.url;
+      if (!origin || !path?.startsWith('/')) {
+        reject(new AxiosError('the connector sends only a path under its configured base URL', AxiosError.ERR_BAD_OPTION, config));
+        return;
+      }
+      // Like stripe-node's timeout, an idle limit: no headers, or no body bytes, for this long. undici's
+      // own timers do it, so no per-request timer is created.
+      const timeoutMs = config.timeout || null;
+      const options: Dispatcher.DispatchOptions = {
+        method: (config.method ?? 'get').toUpperCase() as Dispatcher.HttpMethod,
+        path,
+        headers: config.headers.toJSON(true) as Record<string, string>,
+        body: typeof config.data === 'string' ? config.data : null,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-      });
-      const data = await response.body.text();
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      };
+      poolFor(origin).dispatch(options, new ResponseCollector(config, resolve, (error) => reject(wrapNetworkError(error, config, timeoutMs))));
+    });
+
+  class ResponseCollector implements Dispatcher.DispatchHandler {
+    private status = 0;
+    private headers: ResponseHeaders = {};
+    private readonly chunks: Buffer[] = [];
+    private length = 0;
+
+    constructor(
+      private readonly config: InternalAxiosRequestConfig,
+      private readonly resolve: (response: AxiosResponse<string>) => void,
+      private readonly reject: (error: Error) => void,
+    ) {}
+
+    onRequestStart(): void {}
+
+    onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+      this.status = statusCode;
+      for (const name of RESPONSE_HEADERS) {
+        const value = headers[name];
+        if (value !== undefined) this.headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
-      const result = { data, status: response.statusCode, statusText: '', headers, config, request: null };
-      const accept = config.validateStatus;
-      if (!accept || accept(response.statusCode)) return result;
-      throw new AxiosError(`Request failed with status code ${response.statusCode}`, AxiosError.ERR_BAD_RESPONSE, config, null, result);
-    } catch (error) {
-      if (error instanceof AxiosError) throw error;
-      const timedOut = /TIMEOUT/i.test((error as { code?: string }).code ?? '');
-      const code = timedOut ? AxiosError.ETIMEDOUT : ((error as { code?: string }).code ?? AxiosError.ERR_NETWORK);
-      const wrapped = new AxiosError(timedOut ? `timeout of ${timeoutMs}ms exceeded` : (error as Error).message, code, config);
-      wrapped.cause = error as Error;
-      throw wrapped;
     }
+
+    onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+      this.chunks.push(chunk);
+      this.length += chunk.length;
+    }
+
+    onResponseEnd(): void {
+      const { chunks, config, status } = this;
+      const data = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, this.length).toString('utf8');
+      const response: AxiosResponse<string> = { data, status, statusText: '', headers: new AxiosHeaders(this.headers), config, request: null };
+      // The client passes no validateStatus: every status comes back as a response.
+      const accept = config.validateStatus;
+      if (!accept || accept(status)) this.resolve(response);
+      else this.reject(new AxiosError(`Request failed with status code ${status}`, AxiosError.ERR_BAD_RESPONSE, config, null, response));
+    }
+
+    onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+      this.reject(error);
+    }
+  }
+
+  const wrapNetworkError = (error: Error, config: InternalAxiosRequestConfig, timeoutMs: number | null): Error => {
+    if (error instanceof AxiosError) return error;
+    const cause = error as Error & { code?: string };
+    const timedOut = /TIMEOUT/i.test(cause.code ?? '');
+    const code = timedOut ? AxiosError.ETIMEDOUT : (cause.code ?? AxiosError.ERR_NETWORK);
+    const wrapped = new AxiosError(timedOut ? `timeout of ${timeoutMs}ms exceeded` : cause.message, code, config);
+    wrapped.cause = cause;
+    return wrapped;
   };
 
   /**
    * The one axios client. Responses come back as text with any status; the StripeClient decides what
    * a status means, parses JSON itself and never lets an AxiosError (whose config holds the
-   * Authorization header) escape.
+   * Authorization header) escape. Its defaults hold the adapter alone: any other key would be merged
+   * into every request's config again, and with no transforms axios passes bodies through as they are.
    */
-  return axios.create({
-    adapter,
-    maxRedirects: 0,
-    responseType: 'text',
-    transformRequest: [(data: unknown) => data],
-    transformResponse: [(data: unknown) => data],
-    validateStatus: () => true,
-  });
+  return new axios.Axios({ adapter });
 }
 
-let instance: AxiosInstance | undefined;
+let instance: Axios | undefined;
 
 /** The connector's one axios instance (built on first use). */
-export function http(): AxiosInstance {
+export function http(): Axios {
   instance ??= buildHttp();
   return instance;
 }

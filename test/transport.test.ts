@@ -1,0 +1,100 @@
+/**
+ * The transport under the client (client/transport.ts), over real sockets: where it may send, how many
+ * sockets it opens, and that a body split anywhere arrives whole.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import { AxiosError } from 'axios';
+import { StripeClient } from '../client/client';
+import { closeTransport, http } from '../client/transport';
+import { TEST_KEY } from './support/harness';
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; origin: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const close = (server: Server) => new Promise((resolve) => server.close(resolve));
+
+afterEach(() => closeTransport());
+
+describe('the transport', () => {
+  it('sends only a path under the base URL it is given, never an absolute URL', async () => {
+    const hits: string[] = [];
+    const home = await listen((req, res) => res.end('{}'));
+    const elsewhere = await listen((req, res) => {
+      hits.push(`${req.url} ${req.headers.authorization ?? ''}`);
+      res.end('{}');
+    });
+    try {
+      const sent = http().request({ method: 'GET', baseURL: home.origin, url: `${elsewhere.origin}/v1/balance`, headers: { Authorization: 'Basic a2V5Og==' } });
+      await expect(sent).rejects.toBeInstanceOf(AxiosError);
+      await expect(sent).rejects.toMatchObject({ code: AxiosError.ERR_BAD_OPTION });
+      expect(hits).toEqual([]);
+      const fine = await http().request({ method: 'GET', baseURL: home.origin, url: '/v1/balance' });
+      expect(fine.status).toBe(200);
+    } finally {
+      await close(home.server);
+      await close(elsewhere.server);
+    }
+  });
+
+  it('opens as many sockets as there are requests in flight (no fixed cap per origin)', async () => {
+    const inFlight = 80;
+    const sockets = new Set<unknown>();
+    const held: ServerResponse[] = [];
+    let released = false;
+    const release = () => {
+      released = true;
+      held.splice(0).forEach((res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"object":"balance"}'));
+    };
+    const { server, origin } = await listen((req, res) => {
+      sockets.add(req.socket);
+      held.push(res);
+      if (released || held.length === inFlight) release();
+    });
+    // Should the sockets be capped, the held requests would wait for ever: let them go after a while.
+    const fallback = setTimeout(release, 3000);
+    try {
+      const client = new StripeClient({ secret_key: TEST_KEY }, { apiBase: origin });
+      const started = Date.now();
+      await Promise.all(Array.from({ length: inFlight }, () => client.request({ method: 'GET', path: '/v1/balance' })));
+      expect(sockets.size).toBe(inFlight);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      clearTimeout(fallback);
+      await closeTransport();
+      await close(server);
+    }
+  });
+
+  it('decodes a body that arrives in pieces split inside a UTF-8 character', async () => {
+    const name = 'Zoë Ünal – 東京 😀'.repeat(2000);
+    const bytes = Buffer.from(JSON.stringify({ id: 'cus_1', object: 'customer', name }));
+    const splitAt = bytes.indexOf(Buffer.from('😀')) + 1; // inside the 4-byte emoji
+    const { server, origin } = await listen((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': bytes.length, 'Request-Id': 'req_pieces' });
+      res.write(bytes.subarray(0, splitAt));
+      setTimeout(() => res.end(bytes.subarray(splitAt)), 20);
+    });
+    try {
+      const client = new StripeClient({ secret_key: TEST_KEY }, { apiBase: origin });
+      const response = await client.request<{ name: string }>({ method: 'GET', path: '/v1/customers/cus_1' });
+      expect(response.body.name).toBe(name);
+      expect(response.requestId).toBe('req_pieces');
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('keeps the prebuilt Authorization header out of inspection and JSON of the client', () => {
+    const client = new StripeClient({ secret_key: TEST_KEY, stripe_account: 'acct_1Bench0000000000' }, { apiBase: 'http://127.0.0.1:9' });
+    const basic = Buffer.from(`${TEST_KEY}:`).toString('base64');
+    for (const shown of [inspect(client, { depth: 8, showHidden: true }), JSON.stringify(client)]) {
+      expect(shown).not.toContain(TEST_KEY);
+      expect(shown).not.toContain(basic);
+    }
+  });
+});
