@@ -323,17 +323,18 @@ describe('the leak audit', () => {
       const { tools } = await client.listTools();
       record('MCP tool list', tools);
       const names = new Set(tools.map((t) => t.name));
-      const calls: Array<[string, Record<string, unknown>]> = [
-        ['retrieve_customer', { customer_id: 'cus_1' }],
-        ['create_customer', { email: 'mcp@example.com' }],
-        ['list_charges', {}],
-        ['create_refund', { charge: 'ch_1', amount: 5 }],
+      // The default surface reaches the actions through run_read_action / run_write_action.
+      const calls: Array<[string, string, Record<string, unknown>]> = [
+        ['run_read_action', 'retrieve_customer', { customer_id: 'cus_1' }],
+        ['run_write_action', 'create_customer', { email: 'mcp@example.com' }],
+        ['run_read_action', 'list_charges', {}],
+        ['run_write_action', 'create_refund', { charge: 'ch_1', amount: 5 }],
       ];
       let called = 0;
-      for (const [name, args] of calls) {
-        if (!names.has(name)) continue;
+      for (const [tool, action, args] of calls) {
+        if (!names.has(tool)) continue;
         called++;
-        record(`MCP ${name} result`, await client.callTool({ name, arguments: args }).catch((error: unknown) => String(error)));
+        record(`MCP ${action} result`, await client.callTool({ name: tool, arguments: { action, arguments: args } }).catch((error: unknown) => String(error)));
       }
       expect(called).toBeGreaterThan(0);
     } finally {
