@@ -208,6 +208,20 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     expect(await poll(service, id)).toEqual([]);
   });
 
+  it('needs no cursor object when everything since the look-back fits in one page (deleted cursor, new_customer)', async () => {
+    await createCustomers(client, 3);
+    const id = nextId('gone-small');
+    await service.subscribe({ id, trigger: 'new_customer' });
+    await poll(service, id);
+    const cursor = (await service.status(id))!.state.cursor_id!;
+    await client.request({ method: 'DELETE', path: `/v1/customers/${cursor}` });
+    const b = await createCustomers(client, 5);
+    const { outcome, events } = await service.pollNow(id);
+    expect(outcome).toMatchObject({ status: 'polled', result: { recovered: false, pages: 1 } });
+    expectExactlyOnce(events, b);
+    expect(await poll(service, id)).toEqual([]);
+  });
+
   it('recovers from a deleted cursor object (new_customer) without loss or duplicates', async () => {
     await createCustomers(client, 3);
     const id = nextId('gone');
@@ -218,7 +232,10 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     const cursor = (await service.status(id))!.state.cursor_id!;
     expect(cursor).toMatch(/^cus_/);
     await client.request({ method: 'DELETE', path: `/v1/customers/${cursor}` });
-    const b = await createCustomers(client, 5);
+    // More than a page, newer than the cursor's second: the one-page probe cannot serve, so the sweep
+    // and the walk meet the missing cursor.
+    emulator.clock.set(emulator.clock.now() + 2);
+    const b = await createCustomers(client, 105);
     const { outcome, events } = await service.pollNow(id);
     expect(outcome).toMatchObject({ status: 'polled', result: { recovered: true } });
     expectExactlyOnce(events, b);
