@@ -10,8 +10,12 @@ import type { Pool } from 'undici';
  * manifest or validates input never pays for them.
  */
 
-/** Most sockets kept per origin; further requests queue (Stripe's rate limit binds long before this). */
-const CONNECTIONS_PER_ORIGIN = 64;
+/**
+ * Sockets kept per origin: no fixed cap (undici's default), so the connection count follows the
+ * number of requests in flight, which the caller bounds (a worker's concurrency, a host's own calls);
+ * a fixed cap made every request past it queue behind the others, whatever the worker's concurrency.
+ */
+const CONNECTIONS_PER_ORIGIN = null;
 /** Idle keep-alive before a socket is closed; a server's shorter Keep-Alive hint wins. */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
