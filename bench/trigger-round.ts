@@ -10,6 +10,8 @@
  *   node dist/bench/trigger-round.js             1,000 and 10,000 subscriptions, 3 repetitions
  *   BENCH_QUICK=1 node dist/bench/trigger-round.js  1,000 only, 1 repetition (under a minute)
  *   BENCH_SIZES=10000 BENCH_REPS=1 BENCH_CONCURRENCY=500 ...  overrides
+ *   BENCH_COMPARE=<dist of another build> [BENCH_BEFORE_CONCURRENCY=500]  that build's workers too, alternated
+ *   BENCH_SECTION=<title>  also writes the table into that section of bench/results/triggers.md
  *
  * Results go to bench/results/triggers.md (the trigger-round section) and stdout as JSON.
  */
@@ -132,7 +134,9 @@ export interface BenchWorker {
 
 /** A worker process (this file with `--worker`), ready once it answers. */
 export async function startWorkerProcess(env: Record<string, string>): Promise<BenchWorker> {
-  const proc = spawn(process.execPath, [join(__dirname, 'trigger-round.js'), '--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+  // BENCH_WORKER_DIST: another build's dist/ (e.g. the code before a change) for the worker processes.
+  const dist = env.BENCH_WORKER_DIST ?? DIST;
+  const proc = spawn(process.execPath, [join(dist, 'bench', 'trigger-round.js'), '--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   let waiting: ((m: any) => void) | undefined;
   proc.on('message', (m: any) => {
     const w = waiting;
@@ -284,6 +288,7 @@ const PREFIX = '{bench-triggers}';
 const POLLS = 'trigger-polls';
 
 interface CaseResult {
+  build: string;
   n: number;
   latencyMs: number;
   workers: number;
@@ -324,11 +329,22 @@ async function setUp(n: number, redis: BenchRedis, emulator: BenchEmulator): Pro
   process.stderr.write(`set up ${n} subscriptions in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-async function round(n: number, latencyMs: number, workerCount: number, redis: BenchRedis, emulator: BenchEmulator, tag: string): Promise<Omit<CaseResult, 'n' | 'latencyMs' | 'workers'> & { one: true }> {
+async function round(
+  n: number,
+  latencyMs: number,
+  workerCount: number,
+  redis: BenchRedis,
+  emulator: BenchEmulator,
+  tag: string,
+  workerDist: string | undefined,
+): Promise<Omit<CaseResult, 'n' | 'latencyMs' | 'workers' | 'build'>> {
   const { Queue } = require('bullmq') as typeof import('bullmq');
   await emulator.control('POST', '/_emulator/latency', { ms: latencyMs });
   const env: Record<string, string> = { BENCH_REDIS_URL: redis.url, BENCH_PREFIX: PREFIX, BENCH_API_BASE: emulator.url };
   if (process.env.BENCH_CONCURRENCY) env.BENCH_CONCURRENCY = process.env.BENCH_CONCURRENCY;
+  if (workerDist) env.BENCH_WORKER_DIST = workerDist;
+  // The build compared against can run at another concurrency (its own default was 10).
+  if (workerDist && process.env.BENCH_BEFORE_CONCURRENCY) env.BENCH_CONCURRENCY = process.env.BENCH_BEFORE_CONCURRENCY;
   const workers = await Promise.all(Array.from({ length: workerCount }, () => startWorkerProcess(env)));
   const queue = new Queue(POLLS, { connection: redis.client, prefix: PREFIX });
   await queue.pause();
@@ -358,7 +374,6 @@ async function round(n: number, latencyMs: number, workerCount: number, redis: B
   const polls = reports.reduce((s, r) => s + r.polls, 0);
   if (polls < n) throw new Error(`only ${polls} of ${n} polls ran`);
   return {
-    one: true,
     wallMs: [wallMs],
     requestsPerPoll: [requests.filter((r) => r.path.startsWith('/v1/')).length / n],
     commandsPerPoll: [(calls.total - own) / n],
@@ -380,14 +395,16 @@ async function main(): Promise<void> {
     const emulator = await startEmulatorProcess();
     try {
       await setUp(n, redis, emulator);
-      const cases = latencies.flatMap((latencyMs) => workerCounts.map((workers) => ({ n, latencyMs, workers })));
-      const byCase = new Map(cases.map((c) => [c, { ...c, wallMs: [], requestsPerPoll: [], commandsPerPoll: [], pollRoundTrips: [], workerRoundTrips: [], peakRssMb: [] } as CaseResult]));
+      // BENCH_COMPARE=<another build's dist/>: every case also runs on that build's workers, alternated.
+      const builds: Array<{ build: string; dist?: string }> = process.env.BENCH_COMPARE ? [{ build: 'before', dist: process.env.BENCH_COMPARE }, { build: 'after' }] : [{ build: 'this' }];
+      const cases = latencies.flatMap((latencyMs) => workerCounts.flatMap((workers) => builds.map((b) => ({ n, latencyMs, workers, ...b }))));
+      const byCase = new Map(cases.map((c) => [c, { build: c.build, n: c.n, latencyMs: c.latencyMs, workers: c.workers, wallMs: [], requestsPerPoll: [], commandsPerPoll: [], pollRoundTrips: [], workerRoundTrips: [], peakRssMb: [] } as CaseResult]));
       for (let rep = 0; rep < reps; rep++) {
         for (const c of cases) {
-          const r = await round(n, c.latencyMs, c.workers, redis, emulator, `r${rep}l${c.latencyMs}w${c.workers}`);
+          const r = await round(n, c.latencyMs, c.workers, redis, emulator, `r${rep}l${c.latencyMs}w${c.workers}${c.build}`, c.dist);
           const acc = byCase.get(c)!;
           for (const k of ['wallMs', 'requestsPerPoll', 'commandsPerPoll', 'pollRoundTrips', 'workerRoundTrips', 'peakRssMb'] as const) acc[k].push(...r[k]);
-          process.stderr.write(`n=${n} latency=${c.latencyMs} workers=${c.workers} rep=${rep}: ${(r.wallMs[0]! / 1000).toFixed(2)} s\n`);
+          process.stderr.write(`${c.build} n=${n} latency=${c.latencyMs} workers=${c.workers} rep=${rep}: ${(r.wallMs[0]! / 1000).toFixed(2)} s\n`);
         }
       }
       results.push(...byCase.values());
@@ -396,16 +413,16 @@ async function main(): Promise<void> {
       await redis.stop();
     }
   }
-  const concurrency = process.env.BENCH_CONCURRENCY ?? 'default';
+  const concurrency = `${process.env.BENCH_CONCURRENCY ?? 'default'}${process.env.BENCH_COMPARE && process.env.BENCH_BEFORE_CONCURRENCY ? ` (before: ${process.env.BENCH_BEFORE_CONCURRENCY})` : ''}`;
   const rows = results.map(
     (r) =>
-      `| ${r.n} | ${r.latencyMs} | ${r.workers} | ${(median(r.wallMs) / 1000).toFixed(2)} | ${Math.round((r.n / median(r.wallMs)) * 1000)} | ${median(r.requestsPerPoll).toFixed(2)} | ${median(r.commandsPerPoll).toFixed(1)} | ${median(r.pollRoundTrips).toFixed(1)} | ${median(r.workerRoundTrips).toFixed(1)} | ${Math.round(median(r.peakRssMb))} |`,
+      `| ${r.build} | ${r.n} | ${r.latencyMs} | ${r.workers} | ${(median(r.wallMs) / 1000).toFixed(2)} | ${Math.round((r.n / median(r.wallMs)) * 1000)} | ${median(r.requestsPerPoll).toFixed(2)} | ${median(r.commandsPerPoll).toFixed(1)} | ${median(r.pollRoundTrips).toFixed(1)} | ${median(r.workerRoundTrips).toFixed(1)} | ${Math.round(median(r.peakRssMb))} |`,
   );
   const table = [
     `${machine}; ${reps} repetition(s), medians; worker concurrency ${concurrency}; ${new Date().toISOString()}`,
     '',
-    '| subscriptions | latency ms | worker processes | wall s | polls/s | Stripe requests / poll | Redis commands / poll (commandstats) | poll round trips / poll | worker round trips / poll | peak RSS MB (max worker) |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| build | subscriptions | latency ms | worker processes | wall s | polls/s | Stripe requests / poll | Redis commands / poll (commandstats) | poll round trips / poll | worker round trips / poll | peak RSS MB (max worker) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
   process.stdout.write(`${table}\n`);
