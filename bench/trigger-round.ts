@@ -30,6 +30,7 @@ const DIST = join(__dirname, '..');
 
 export interface BenchRedis {
   url: string;
+  pid: number;
   client: Redis;
   stop(): Promise<void>;
 }
@@ -71,6 +72,7 @@ export async function startRedis(): Promise<BenchRedis> {
   const client = new Redis(url, { maxRetriesPerRequest: null });
   return {
     url,
+    pid: proc.pid!,
     client,
     stop: async () => {
       client.disconnect();
@@ -116,6 +118,11 @@ export async function startEmulatorProcess(): Promise<BenchEmulator> {
 export interface WorkerReport {
   /** Peak RSS of the process (VmHWM), bytes. */
   peakRss: number;
+  /** Highest sampled (every 250 ms) V8 heap in use and external memory (array buffers included), bytes. */
+  peakHeapUsed: number;
+  peakExternal: number;
+  /** CPU time used by the process, ms. */
+  cpuMs: number;
   /** Redis round trips sent inside PollRunner.run (the poll's own), and by the whole process. */
   pollRoundTrips: number;
   allRoundTrips: number;
@@ -136,7 +143,9 @@ export interface BenchWorker {
 export async function startWorkerProcess(env: Record<string, string>): Promise<BenchWorker> {
   // BENCH_WORKER_DIST: another build's dist/ (e.g. the code before a change) for the worker processes.
   const dist = env.BENCH_WORKER_DIST ?? DIST;
-  const proc = spawn(process.execPath, [join(dist, 'bench', 'trigger-round.js'), '--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
+  // BENCH_WORKER_PROF=<dir>: a V8 CPU profile of each worker process, written there when it exits.
+  const prof = process.env.BENCH_WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_WORKER_PROF] : [];
+  const proc = spawn(process.execPath, [...prof, join(dist, 'bench', 'trigger-round.js'), '--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   let waiting: ((m: any) => void) | undefined;
   proc.on('message', (m: any) => {
     const w = waiting;
@@ -206,7 +215,14 @@ async function workerMain(): Promise<void> {
   await worker.pollWorker.waitUntilReady();
   worker.pollWorker.on('completed', () => finished++);
   worker.pollWorker.on('failed', () => finished++);
-  const report = (): WorkerReport => ({ peakRss: peakRss(), pollRoundTrips, allRoundTrips, polls, finished });
+  let peakHeapUsed = 0;
+  let peakExternal = 0;
+  setInterval(() => {
+    const m = process.memoryUsage();
+    peakHeapUsed = Math.max(peakHeapUsed, m.heapUsed);
+    peakExternal = Math.max(peakExternal, m.external);
+  }, 250).unref();
+  const report = (): WorkerReport => ({ peakRss: peakRss(), cpuMs: cpuMs('self'), peakHeapUsed, peakExternal, pollRoundTrips, allRoundTrips, polls, finished });
   process.on('message', async (m: any) => {
     if (m.type === 'ping') process.send!({ ok: true });
     else if (m.type === 'reset') {
@@ -219,6 +235,13 @@ async function workerMain(): Promise<void> {
       process.send!(r, () => process.exit(0));
     }
   });
+}
+
+/** CPU time (user + system) a process has used so far, ms (from /proc: clock ticks of 10 ms). */
+export function cpuMs(pid: number | 'self'): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export function peakRss(pid: number | 'self' = 'self'): number {
@@ -298,6 +321,9 @@ interface CaseResult {
   pollRoundTrips: number[];
   workerRoundTrips: number[];
   peakRssMb: number[];
+  workerCpuMsPerPoll: number[];
+  emulatorCpuMsPerPoll: number[];
+  redisCpuMsPerPoll: number[];
 }
 
 async function setUp(n: number, redis: BenchRedis, emulator: BenchEmulator): Promise<void> {
@@ -356,6 +382,7 @@ async function round(
   await emulator.control('DELETE', '/_emulator/requests');
   await Promise.all(workers.map((w) => w.reset()));
   await redis.client.config('RESETSTAT');
+  const cpuBefore = { workers: (await Promise.all(workers.map((w) => w.report()))).reduce((s, r) => s + (r.cpuMs ?? NaN), 0), emulator: cpuMs(emulator.proc.pid!), redis: cpuMs(redis.pid) };
   const started = performance.now();
   await queue.resume();
   for (;;) {
@@ -364,6 +391,7 @@ async function round(
     await sleep(50);
   }
   const wallMs = performance.now() - started;
+  const cpuAfter = { workers: (await Promise.all(workers.map((w) => w.report()))).reduce((s, r) => s + (r.cpuMs ?? NaN), 0), emulator: cpuMs(emulator.proc.pid!), redis: cpuMs(redis.pid) };
   const calls = await commandCalls(redis.client);
   // The bench's own commands in the window: the drain checks (llen, zcard), INFO, and the resume.
   let own = 0;
@@ -380,6 +408,9 @@ async function round(
     pollRoundTrips: [reports.reduce((s, r) => s + r.pollRoundTrips, 0) / n],
     workerRoundTrips: [reports.reduce((s, r) => s + r.allRoundTrips, 0) / n],
     peakRssMb: [Math.max(...reports.map((r) => r.peakRss)) / 2 ** 20],
+    workerCpuMsPerPoll: [(cpuAfter.workers - cpuBefore.workers) / n],
+    emulatorCpuMsPerPoll: [(cpuAfter.emulator - cpuBefore.emulator) / n],
+    redisCpuMsPerPoll: [(cpuAfter.redis - cpuBefore.redis) / n],
   };
 }
 
@@ -398,12 +429,12 @@ async function main(): Promise<void> {
       // BENCH_COMPARE=<another build's dist/>: every case also runs on that build's workers, alternated.
       const builds: Array<{ build: string; dist?: string }> = process.env.BENCH_COMPARE ? [{ build: 'before', dist: process.env.BENCH_COMPARE }, { build: 'after' }] : [{ build: 'this' }];
       const cases = latencies.flatMap((latencyMs) => workerCounts.flatMap((workers) => builds.map((b) => ({ n, latencyMs, workers, ...b }))));
-      const byCase = new Map(cases.map((c) => [c, { build: c.build, n: c.n, latencyMs: c.latencyMs, workers: c.workers, wallMs: [], requestsPerPoll: [], commandsPerPoll: [], pollRoundTrips: [], workerRoundTrips: [], peakRssMb: [] } as CaseResult]));
+      const byCase = new Map(cases.map((c) => [c, { build: c.build, n: c.n, latencyMs: c.latencyMs, workers: c.workers, wallMs: [], requestsPerPoll: [], commandsPerPoll: [], pollRoundTrips: [], workerRoundTrips: [], peakRssMb: [], workerCpuMsPerPoll: [], emulatorCpuMsPerPoll: [], redisCpuMsPerPoll: [] } as CaseResult]));
       for (let rep = 0; rep < reps; rep++) {
         for (const c of cases) {
           const r = await round(n, c.latencyMs, c.workers, redis, emulator, `r${rep}l${c.latencyMs}w${c.workers}${c.build}`, c.dist);
           const acc = byCase.get(c)!;
-          for (const k of ['wallMs', 'requestsPerPoll', 'commandsPerPoll', 'pollRoundTrips', 'workerRoundTrips', 'peakRssMb'] as const) acc[k].push(...r[k]);
+          for (const k of ['wallMs', 'requestsPerPoll', 'commandsPerPoll', 'pollRoundTrips', 'workerRoundTrips', 'peakRssMb', 'workerCpuMsPerPoll', 'emulatorCpuMsPerPoll', 'redisCpuMsPerPoll'] as const) acc[k].push(...r[k]);
           process.stderr.write(`${c.build} n=${n} latency=${c.latencyMs} workers=${c.workers} rep=${rep}: ${(r.wallMs[0]! / 1000).toFixed(2)} s\n`);
         }
       }
@@ -416,13 +447,13 @@ async function main(): Promise<void> {
   const concurrency = `${process.env.BENCH_CONCURRENCY ?? 'default'}${process.env.BENCH_COMPARE && process.env.BENCH_BEFORE_CONCURRENCY ? ` (before: ${process.env.BENCH_BEFORE_CONCURRENCY})` : ''}`;
   const rows = results.map(
     (r) =>
-      `| ${r.build} | ${r.n} | ${r.latencyMs} | ${r.workers} | ${(median(r.wallMs) / 1000).toFixed(2)} | ${Math.round((r.n / median(r.wallMs)) * 1000)} | ${median(r.requestsPerPoll).toFixed(2)} | ${median(r.commandsPerPoll).toFixed(1)} | ${median(r.pollRoundTrips).toFixed(1)} | ${median(r.workerRoundTrips).toFixed(1)} | ${Math.round(median(r.peakRssMb))} |`,
+      `| ${r.build} | ${r.n} | ${r.latencyMs} | ${r.workers} | ${(median(r.wallMs) / 1000).toFixed(2)} | ${Math.round((r.n / median(r.wallMs)) * 1000)} | ${median(r.requestsPerPoll).toFixed(2)} | ${median(r.commandsPerPoll).toFixed(1)} | ${median(r.pollRoundTrips).toFixed(1)} | ${median(r.workerRoundTrips).toFixed(1)} | ${Math.round(median(r.peakRssMb))} | ${median(r.workerCpuMsPerPoll).toFixed(2)} | ${median(r.emulatorCpuMsPerPoll).toFixed(2)} | ${median(r.redisCpuMsPerPoll).toFixed(2)} |`,
   );
   const table = [
     `${machine}; ${reps} repetition(s), medians; worker concurrency ${concurrency}; ${new Date().toISOString()}`,
     '',
-    '| build | subscriptions | latency ms | worker processes | wall s | polls/s | Stripe requests / poll | Redis commands / poll (commandstats) | poll round trips / poll | worker round trips / poll | peak RSS MB (max worker) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| build | subscriptions | latency ms | worker processes | wall s | polls/s | Stripe requests / poll | Redis commands / poll (commandstats) | poll round trips / poll | worker round trips / poll | peak RSS MB (max worker) | worker CPU ms / poll | emulator CPU ms / poll | redis CPU ms / poll |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
   process.stdout.write(`${table}\n`);

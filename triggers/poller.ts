@@ -252,7 +252,9 @@ export class Poller {
       const last = page.data[page.data.length - 1];
       if (reachedFloor || !page.has_more || last === undefined) break;
       if (createdOf(inRange[0]!)! > watermark) return 'backlog';
-      if (pages >= this.maxPages) {
+      // The cap never cuts the watermark's own second short: objects created in it after the walk
+      // passed can be listed at its far end (Stripe does not document the order inside a second).
+      if (pages >= this.maxPages && createdOf(last)! < watermark) {
         await this.emitBatch(inRange.reverse());
         return 'swept';
       }
@@ -341,7 +343,7 @@ export class Poller {
    * second undocumented) and late arrivals with an older `created`. What is listed ahead of the cursor
    * the forward walk reads. Capped like the walk: a burst inside the look-back window is read to
    * max_pages pages behind the cursor and no deeper (a late arrival deeper than that is not looked
-   * for). Untimed objects (no `created`): the one page just behind the cursor. `replacement`: a new
+   * for), except that the watermark's own second is always read to its end. Untimed objects (no `created`): the one page just behind the cursor. `replacement`: a new
    * cursor picked by `recover`, swept behind, emitted itself if unseen (it can be new: the newest
    * object at or below the watermark), and committed as the cursor with the batch.
    */
@@ -359,7 +361,9 @@ export class Poller {
         if (floor !== null && created !== null && created < floor) break outer;
         collected.push(object);
       }
-      if (floor === null || read >= this.maxPages) break;
+      // Capped like the walk, but never inside the watermark's own second (see probe).
+      const last = page[page.length - 1]!;
+      if (floor === null || (read >= this.maxPages && (createdOf(last) ?? 0) < (this.watermark ?? 0))) break;
     }
     const oldestFirst = collected.reverse();
     if (!replacement) return this.emitBatch(oldestFirst);
