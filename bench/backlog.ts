@@ -46,6 +46,7 @@ interface BacklogResult {
   peakRssMb: number;
   peakHeapMb: number;
   peakExternalMb: number;
+  heapAfterGcMb: number;
 }
 
 /** Creates n charges, `DENSITY` per second of emulator time (in steps of 100) ending now, 16 requests in flight. */
@@ -123,7 +124,7 @@ async function drain(n: number, redis: BenchRedis, emulator: BenchEmulator, buil
     else if (r.query.created?.gte !== undefined && r.query.created?.lte === undefined && r.query.starting_after === undefined) probe++;
     else if (r.query.created?.gte !== undefined) sweep++;
   }
-  return { build, n, completed, wallMs, emitted, requests: requests.length, probe, sweep, forward, other: requests.length - probe - sweep - forward, peakRssMb: report.peakRss / 2 ** 20, peakHeapMb: report.peakHeapUsed / 2 ** 20, peakExternalMb: report.peakExternal / 2 ** 20 };
+  return { build, n, completed, wallMs, emitted, requests: requests.length, probe, sweep, forward, other: requests.length - probe - sweep - forward, peakRssMb: report.peakRss / 2 ** 20, peakHeapMb: report.peakHeapUsed / 2 ** 20, peakExternalMb: report.peakExternal / 2 ** 20, heapAfterGcMb: report.heapAfterGc / 2 ** 20 };
 }
 
 async function main(): Promise<void> {
@@ -147,13 +148,13 @@ async function main(): Promise<void> {
   }
   const rows = results.map(
     (r) =>
-      `| ${r.build} | ${r.n} | ${r.completed ? 'yes' : `no (${r.emitted} emitted)`} | ${(r.wallMs / 1000).toFixed(1)} | ${Math.round((r.emitted / r.wallMs) * 1000)} | ${r.requests} | ${Math.ceil(r.n / 100)} | ${r.probe} | ${r.sweep} | ${r.forward} | ${r.other} | ${Math.round(r.peakRssMb)} | ${Math.round(r.peakHeapMb)} | ${Math.round(r.peakExternalMb)} |`,
+      `| ${r.build} | ${r.n} | ${r.completed ? 'yes' : `no (${r.emitted} emitted)`} | ${(r.wallMs / 1000).toFixed(1)} | ${Math.round((r.emitted / r.wallMs) * 1000)} | ${r.requests} | ${Math.ceil(r.n / 100)} | ${r.probe} | ${r.sweep} | ${r.forward} | ${r.other} | ${Math.round(r.peakRssMb)} | ${Math.round(r.peakHeapMb)} | ${Math.round(r.peakExternalMb)} | ${Math.round(r.heapAfterGcMb)} |`,
   );
   const table = [
     `${machine}; ${new Date().toISOString()}; charges ${DENSITY}/s of \`created\`, rate limit ${RATE}/s, timeout ${TIMEOUT_S} s, one worker process (default options)`,
     '',
-    '| build | backlog | completed | wall s | events/s | list requests | ceil(n/100) | probe | sweep | forward | other | peak RSS MB | peak heap used MB | peak external MB |',
-    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| build | backlog | completed | wall s | events/s | list requests | ceil(n/100) | probe | sweep | forward | other | peak RSS MB | peak heap used MB | peak external MB | heap after full GC at the end MB |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
   process.stdout.write(`${table}\n`);

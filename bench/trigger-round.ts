@@ -121,6 +121,8 @@ export interface WorkerReport {
   /** Highest sampled (every 250 ms) V8 heap in use and external memory (array buffers included), bytes. */
   peakHeapUsed: number;
   peakExternal: number;
+  /** Heap in use after a full collection, at the final report (bytes; NaN in the others). */
+  heapAfterGc: number;
   /** CPU time used by the process, ms. */
   cpuMs: number;
   /** Redis round trips sent inside PollRunner.run (the poll's own), and by the whole process. */
@@ -145,6 +147,8 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<B
   const dist = env.BENCH_WORKER_DIST ?? DIST;
   // BENCH_WORKER_PROF=<dir>: a V8 CPU profile of each worker process, written there when it exits.
   const prof = process.env.BENCH_WORKER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_WORKER_PROF] : [];
+  // --expose-gc: the worker's final report also gives the heap in use after a full collection.
+  prof.push('--expose-gc');
   const proc = spawn(process.execPath, [...prof, join(dist, 'bench', 'trigger-round.js'), '--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...env } });
   let waiting: ((m: any) => void) | undefined;
   proc.on('message', (m: any) => {
@@ -222,7 +226,11 @@ async function workerMain(): Promise<void> {
     peakHeapUsed = Math.max(peakHeapUsed, m.heapUsed);
     peakExternal = Math.max(peakExternal, m.external);
   }, 250).unref();
-  const report = (): WorkerReport => ({ peakRss: peakRss(), cpuMs: cpuMs('self'), peakHeapUsed, peakExternal, pollRoundTrips, allRoundTrips, polls, finished });
+  const heapAfterGc = () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return process.memoryUsage().heapUsed;
+  };
+  const report = (final = false): WorkerReport => ({ peakRss: peakRss(), cpuMs: cpuMs('self'), heapAfterGc: final ? heapAfterGc() : NaN, peakHeapUsed, peakExternal, pollRoundTrips, allRoundTrips, polls, finished });
   process.on('message', async (m: any) => {
     if (m.type === 'ping') process.send!({ ok: true });
     else if (m.type === 'reset') {
@@ -230,7 +238,7 @@ async function workerMain(): Promise<void> {
       process.send!({ ok: true });
     } else if (m.type === 'report') process.send!(report());
     else if (m.type === 'stop') {
-      const r = report();
+      const r = report(true);
       await worker.close(10_000);
       process.send!(r, () => process.exit(0));
     }
