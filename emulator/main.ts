@@ -1,14 +1,15 @@
 /**
  * Runs the emulator as a process: `node dist/emulator/main.js [--port N] [--host H]
- * [--same-second-order newest_first|oldest_first] [--rate-limit N] [--no-created-filter]`.
+ * [--same-second-order newest_first|oldest_first] [--rate-limit N] [--latency MS] [--no-created-filter]`.
+ * `--latency` adds that many ms before every API response (like POST /_emulator/latency; Stripe is far away).
  * Prints one line `{"url":"http://127.0.0.1:N"}` once listening; stops on SIGINT/SIGTERM.
  * Drive it through the control API under /_emulator/.
  */
 import { startEmulator } from './index';
 import type { EmulatorOptions } from './types';
 
-function parseArgs(argv: string[]): EmulatorOptions {
-  const options: EmulatorOptions = {};
+function parseArgs(argv: string[]): EmulatorOptions & { latencyMs?: number } {
+  const options: EmulatorOptions & { latencyMs?: number } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -32,6 +33,9 @@ function parseArgs(argv: string[]): EmulatorOptions {
       case '--rate-limit':
         options.rateLimitPerSecond = toInt(value(), arg);
         break;
+      case '--latency':
+        options.latencyMs = toInt(value(), arg);
+        break;
       case '--no-created-filter':
         options.honourCreatedFilter = false;
         break;
@@ -49,7 +53,9 @@ function toInt(v: string, arg: string): number {
 }
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator(parseArgs(process.argv.slice(2)));
+  const { latencyMs, ...options } = parseArgs(process.argv.slice(2));
+  const emulator = await startEmulator(options);
+  if (latencyMs) emulator.setLatency(latencyMs);
   process.stdout.write(JSON.stringify({ url: emulator.url }) + '\n');
   const stop = () => {
     emulator.close().then(

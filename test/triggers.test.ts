@@ -171,6 +171,45 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     expectExactlyOnce([...first.events, ...rest], created);
   });
 
+  it('an idle poll sends one list request; a few new objects take that same one request', async () => {
+    await createCharges(client, 3);
+    const id = nextId('idle');
+    await service.subscribe({ id, trigger: 'new_charge' });
+    await poll(service, id);
+    emulator.clearRequests();
+    expect(await poll(service, id)).toEqual([]);
+    expect(emulator.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
+    const created = await createCharges(client, 4);
+    emulator.clearRequests();
+    expectExactlyOnce(await poll(service, id), created);
+    expect(emulator.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
+  });
+
+  it('caps the look-back sweep at max_pages: a burst inside the window is not re-read whole by every idle poll', async () => {
+    const t = emulator.clock.now() - 100;
+    emulator.clock.set(t);
+    await createCharges(client, 1);
+    const id = nextId('burst');
+    await service.subscribe({ id, trigger: 'new_charge', options: { max_pages: 2 } });
+    await poll(service, id);
+    const burst: string[] = [];
+    for (let second = 1; second <= 5; second++) {
+      emulator.clock.set(t + second);
+      burst.push(...(await createCharges(client, 90, { concurrency: 16 })));
+    }
+    expectExactlyOnce(await poll(service, id), burst);
+    emulator.clearRequests();
+    const { outcome, events } = await service.pollNow(id);
+    expect(events).toEqual([]);
+    expect(outcome).toMatchObject({ status: 'polled', result: { complete: true } });
+    // Two pages of the window (the cap; the second ends below the watermark's second), then one
+    // forward request that finds nothing newer: not the 5 pages of the whole window.
+    expect(emulator.requests.filter((r) => r.method === 'GET')).toHaveLength(3);
+    // Same-second objects after the cursor's (listed at either end of that second) still come once.
+    const after = await createCharges(client, 2);
+    expectExactlyOnce(await poll(service, id), after);
+  });
+
   it('emits objects created in the cursor\'s own second once', async () => {
     const t = emulator.clock.now();
     emulator.clock.set(t);
@@ -208,6 +247,20 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     expect(await poll(service, id)).toEqual([]);
   });
 
+  it('needs no cursor object when everything since the look-back fits in one page (deleted cursor, new_customer)', async () => {
+    await createCustomers(client, 3);
+    const id = nextId('gone-small');
+    await service.subscribe({ id, trigger: 'new_customer' });
+    await poll(service, id);
+    const cursor = (await service.status(id))!.state.cursor_id!;
+    await client.request({ method: 'DELETE', path: `/v1/customers/${cursor}` });
+    const b = await createCustomers(client, 5);
+    const { outcome, events } = await service.pollNow(id);
+    expect(outcome).toMatchObject({ status: 'polled', result: { recovered: false, pages: 1 } });
+    expectExactlyOnce(events, b);
+    expect(await poll(service, id)).toEqual([]);
+  });
+
   it('recovers from a deleted cursor object (new_customer) without loss or duplicates', async () => {
     await createCustomers(client, 3);
     const id = nextId('gone');
@@ -218,7 +271,10 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     const cursor = (await service.status(id))!.state.cursor_id!;
     expect(cursor).toMatch(/^cus_/);
     await client.request({ method: 'DELETE', path: `/v1/customers/${cursor}` });
-    const b = await createCustomers(client, 5);
+    // More than a page, newer than the cursor's second: the one-page probe cannot serve, so the sweep
+    // and the walk meet the missing cursor.
+    emulator.clock.set(emulator.clock.now() + 2);
+    const b = await createCustomers(client, 105);
     const { outcome, events } = await service.pollNow(id);
     expect(outcome).toMatchObject({ status: 'polled', result: { recovered: true } });
     expectExactlyOnce(events, b);

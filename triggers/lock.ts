@@ -20,6 +20,7 @@ export interface PollLockOptions {
 export class HeldLock {
   #timer: NodeJS.Timeout | undefined;
   #lost = false;
+  #released = false;
 
   constructor(
     private readonly redis: Redis,
@@ -55,7 +56,15 @@ export class HeldLock {
 
   async release(): Promise<void> {
     this.stopRenewing();
+    if (this.#released) return;
+    this.#released = true;
     await RELEASE.run(this.redis, 1, this.key, this.token);
+  }
+
+  /** The lock was deleted by a script that checked the token (the poll's last write): nothing left to release. */
+  releasedElsewhere(): void {
+    this.stopRenewing();
+    this.#released = true;
   }
 }
 

@@ -36,7 +36,7 @@ import { DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES } from './defaults';
 import type { TriggerDefinition } from './definitions';
 import type { HeldLock } from './lock';
 import type { EventSink, TriggerEvent } from './sink';
-import { CursorConflictError, type CursorUpdate, type Fence, type SubscriptionRecord, type SubscriptionStore } from './store';
+import { CursorConflictError, type CursorUpdate, type Fence, type PollState, type SeenTrim, type SubscriptionRecord, type SubscriptionStore } from './store';
 
 const PAGE_SIZE = 100;
 /**
@@ -59,6 +59,23 @@ export interface PollerDeps {
   logger?: Logger;
   /** Told the pages read so far after each list page (a CLI shows it as progress). */
   onPage?: (pages: number) => void;
+  /**
+   * The poll's last write: trims the seen record (fenced). Default: `store.trimSeen`. The runner's
+   * also ends the poll in the same round trip (success fields, lock released).
+   */
+  finish?: (fence: Fence, trim: SeenTrim) => Promise<void>;
+}
+
+export interface PollerRunOptions {
+  /** The state as the caller just read it (saves a read). Default: read from the store. */
+  state?: PollState;
+  /**
+   * The previous run stopped at `max_pages` with more to read (a `more-` follow-up), and this is the
+   * newest `created` the chain of runs has listed so far (its `newestCreated`). The probe, which would
+   * only find the backlog again, is skipped; so is the sweep while the cursor is more than the
+   * look-back behind that time (see `run`).
+   */
+  continuing?: { newestCreated: number | null };
 }
 
 export interface PollResult {
@@ -72,6 +89,8 @@ export interface PollResult {
   complete: boolean;
   /** The cursor object had disappeared and the run recovered from its time. */
   recovered: boolean;
+  /** The newest `created` listed by this run (or the chain it continues); null when none. */
+  newestCreated: number | null;
 }
 
 function createdOf(object: StripeObject): number | null {
@@ -79,15 +98,15 @@ function createdOf(object: StripeObject): number | null {
 }
 
 /**
- * `ending_before` with an id Stripe no longer lists: a 404/400 about that parameter (or naming the
- * cursor id). Any other missing resource (a deleted customer used as a filter) is not the cursor's
+ * `ending_before` or `starting_after` with an id Stripe no longer lists: a 404/400 about that parameter
+ * (or naming the cursor id). Any other missing resource (a deleted customer used as a filter) is not the cursor's
  * fault: treating it as such would throw the cursor away.
  */
 export function isCursorGone(error: unknown, cursorId: string | null): boolean {
   return (
     error instanceof StripeInvalidRequestError &&
     (error.statusCode === 404 || error.statusCode === 400) &&
-    (error.param === 'ending_before' || (cursorId !== null && error.message.includes(cursorId)))
+    (error.param === 'ending_before' || error.param === 'starting_after' || (cursorId !== null && error.message.includes(cursorId)))
   );
 }
 
@@ -111,7 +130,7 @@ export class Poller {
   private cursorId: string | null = null;
   private watermark: number | null = null;
   private trimmedBelow: number | null = null;
-  private result: PollResult = { baseline: false, emitted: 0, pages: 0, complete: true, recovered: false };
+  private result: PollResult = { baseline: false, emitted: 0, pages: 0, complete: true, recovered: false, newestCreated: null };
 
   constructor(
     private readonly deps: PollerDeps,
@@ -143,22 +162,42 @@ export class Poller {
     return maxCreated(this.watermark === null ? null : this.watermark - this.lookback, this.trimmedBelow);
   }
 
-  async run(): Promise<PollResult> {
-    const state = await this.deps.store.getState(this.id);
+  async run(options: PollerRunOptions = {}): Promise<PollResult> {
+    const state = options.state ?? (await this.deps.store.getState(this.id));
     this.fence = { token: this.lock.token, version: state.version, generation: state.generation };
     this.cursorId = state.cursor_id;
     this.watermark = state.watermark;
     this.trimmedBelow = state.trimmed_below;
     if (!state.baselined) {
       await this.baseline();
+      await this.finish({ none: true });
       return this.result;
     }
-    // The sweep covers the cursor's second and the look-back before it, so it runs first: what it
+    // One page newest first from the floor serves as both the sweep and the walk when it holds every
+    // object from the floor up: an idle or lightly active subscription costs one request.
+    let swept = false;
+    if (options.continuing) {
+      this.result.newestCreated = options.continuing.newestCreated;
+      // A chain of runs through a backlog: the first run swept behind its cursor and every later one
+      // walked on from there. Once Stripe has listed an object more than the look-back newer than the
+      // cursor, everything created up to the cursor's time was listable before this chain passed it
+      // (that is what the look-back assumes), so nothing new can be behind the cursor: no sweep.
+      const newest = options.continuing.newestCreated;
+      swept = newest !== null && this.watermark !== null && this.watermark + this.lookback < newest;
+    } else if (this.cursorId !== null) {
+      const probed = await this.probe();
+      if (probed === 'complete') {
+        await this.finish(this.trimOf(this.floor));
+        return this.result;
+      }
+      swept = probed === 'swept';
+    }
+    // The sweep covers the cursor's second and the look-back behind it, so it runs first: what it
     // finds is never newer than what the forward walk emits after it (oldest first holds).
-    if (this.cursorId !== null || this.watermark !== null) {
+    if (this.cursorId !== null) {
       try {
-        await this.sweep();
-        if (this.cursorId !== null) await this.forward();
+        if (!swept) await this.sweep();
+        await this.forward();
       } catch (error) {
         if (!isCursorGone(error, this.cursorId)) throw error;
         this.logger.info({ subscription_id: this.id, cursor: this.cursorId }, 'trigger cursor object is gone; recovering from its time');
@@ -166,9 +205,69 @@ export class Poller {
         this.cursorId = null;
       }
     }
-    if (this.cursorId === null && (await this.recover())) await this.forward();
-    await this.trim();
+    if (this.cursorId === null) {
+      const recovered = await this.recover();
+      if (typeof recovered === 'object') await this.sweep(recovered);
+      if (recovered !== 'none') await this.forward();
+    }
+    await this.finish(this.trimOf(this.floor));
     return this.result;
+  }
+
+  /**
+   * The sweep and the forward walk in one: newest first from the top with `created[gte]=floor`. When the
+   * first page reaches the floor (or is the last), it holds every object either would read: one request
+   * for an idle or lightly active subscription. When it does not, but nothing in it is newer than the
+   * watermark (a burst inside the look-back window, nothing new), the pages that follow are exactly
+   * the sweep's, read on up to the floor (capped at max_pages, like the sweep). Unseen objects are
+   * emitted oldest first and the newest listed becomes the cursor ('complete'). Capped at max_pages
+   * before the floor: the unseen objects read are emitted, the cursor stays, and the forward walk goes
+   * on from it ('swept'; the pages read were the region behind the cursor, or newer). 'backlog' (nothing
+   * written, one request spent) when the first page has objects newer than the watermark and more
+   * pages follow: the sweep and the forward walk read it in order, a page at a time. Timed objects only.
+   */
+  private async probe(): Promise<'complete' | 'swept' | 'backlog'> {
+    const floor = this.floor;
+    const watermark = this.watermark;
+    if (floor === null || watermark === null) return 'backlog';
+    const inRange: StripeObject[] = [];
+    let startingAfter: string | undefined;
+    for (let pages = 1; ; pages++) {
+      this.assertLock();
+      await this.deps.throttle?.();
+      const page = await this.deps.client.list<StripeObject>(this.trigger.path, { ...this.filters, created: { gte: floor }, limit: PAGE_SIZE, starting_after: startingAfter });
+      this.countPage();
+      let reachedFloor = false;
+      for (const object of page.data) {
+        const created = createdOf(object);
+        if (created === null) return 'backlog'; // untimed after all: the untimed sweep handles it
+        // Checked here too: a server may ignore created[...] filters.
+        if (created < floor) {
+          reachedFloor = true;
+          break;
+        }
+        inRange.push(object);
+      }
+      this.noteListed(inRange[0]);
+      const last = page.data[page.data.length - 1];
+      if (reachedFloor || !page.has_more || last === undefined) break;
+      if (createdOf(inRange[0]!)! > watermark) return 'backlog';
+      // The cap never cuts the watermark's own second short: objects created in it after the walk
+      // passed can be listed at its far end (Stripe does not document the order inside a second).
+      if (pages >= this.maxPages && createdOf(last)! < watermark) {
+        await this.emitBatch(inRange.reverse());
+        return 'swept';
+      }
+      startingAfter = last.id;
+    }
+    const newest = inRange[0];
+    const moved = newest !== undefined && newest.id !== this.cursorId;
+    await this.emitBatch(inRange.reverse(), moved ? { cursor: { cursorId: newest.id, watermark: maxCreated(watermark, createdOf(newest)) } } : {});
+    return 'complete';
+  }
+
+  private noteListed(object: StripeObject | undefined): void {
+    if (object !== undefined) this.result.newestCreated = maxCreated(this.result.newestCreated, createdOf(object));
   }
 
   private async baseline(): Promise<void> {
@@ -227,6 +326,7 @@ export class Poller {
       });
       this.countPage();
       const newest = page.data[0];
+      this.noteListed(newest);
       if (newest === undefined) return;
       await this.emitBatch([...page.data].reverse(), { cursor: { cursorId: newest.id, watermark: maxCreated(this.watermark, createdOf(newest)) } });
       if (!page.has_more) return;
@@ -237,50 +337,59 @@ export class Poller {
     }
   }
 
-  /** Objects between the floor and the watermark (inclusive) that are not in the seen record. */
-  private async sweep(): Promise<void> {
-    const floor = this.floor;
-    const ceiling = this.watermark;
+  /**
+   * Objects listed behind the cursor (older in list order) down to the floor that are not in the seen
+   * record: same-second objects listed on the far side of the cursor (Stripe leaves the order inside one
+   * second undocumented) and late arrivals with an older `created`. What is listed ahead of the cursor
+   * the forward walk reads. Capped like the walk: a burst inside the look-back window is read to
+   * max_pages pages behind the cursor and no deeper (a late arrival deeper than that is not looked
+   * for), except that the watermark's own second is always read to its end. Untimed objects (no `created`): the one page just behind the cursor. `replacement`: a new
+   * cursor picked by `recover`, swept behind, emitted itself if unseen (it can be new: the newest
+   * object at or below the watermark), and committed as the cursor with the batch.
+   */
+  private async sweep(replacement?: StripeObject): Promise<void> {
+    const from = replacement?.id ?? this.cursorId;
+    if (from === null) return;
+    const floor = this.watermark === null ? null : this.floor;
     const collected: StripeObject[] = [];
-    const untimed = floor === null || ceiling === null;
-    // Untimed objects (no `created` to filter on): the page just behind the cursor, which catches one
-    // listed late behind it without emitting newer objects ahead of the forward walk (oldest first).
-    const pages = untimed ? this.backwardPages({}, PAGE_SIZE, this.cursorId ?? undefined) : this.backwardPages({ created: { gte: floor, lte: ceiling } });
-    outer: for await (const page of pages) {
+    let read = 0;
+    outer: for await (const page of this.backwardPages(floor === null ? {} : { created: { gte: floor } }, PAGE_SIZE, from)) {
+      read++;
       for (const object of page) {
         const created = createdOf(object);
         // Checked here too: a server may ignore created[...] filters.
         if (floor !== null && created !== null && created < floor) break outer;
-        if (ceiling !== null && created !== null && created > ceiling) continue;
         collected.push(object);
       }
-      if (untimed) break;
+      // Capped like the walk, but never inside the watermark's own second (see probe).
+      const last = page[page.length - 1]!;
+      if (floor === null || (read >= this.maxPages && (createdOf(last) ?? 0) < (this.watermark ?? 0))) break;
     }
-    await this.emitBatch(collected.reverse());
+    const oldestFirst = collected.reverse();
+    if (!replacement) return this.emitBatch(oldestFirst);
+    await this.emitBatch([...oldestFirst, replacement], { cursor: { cursorId: replacement.id, watermark: this.watermark } });
   }
 
   /**
-   * Picks a cursor when there is none; true when the forward walk can go on from it. Never holds more
+   * Picks a cursor when there is none: a replacement object (the caller sweeps behind it and commits
+   * it), 'oldest' (emitted and committed: the forward walk goes on from it) or 'none'. Never holds more
    * than one page: the old way (collect newest..floor, then emit) held the whole backlog in memory,
    * ignored max_pages and started over from the top after a crash.
    */
-  private async recover(): Promise<boolean> {
+  private async recover(): Promise<StripeObject | 'oldest' | 'none'> {
     const replacement = this.watermark !== null ? await this.newestAtOrBelow(this.watermark) : this.result.recovered ? await this.newestSeen() : undefined;
-    if (replacement) {
-      // Everything newer than it is either above the watermark (the forward walk emits it) or inside
-      // the floor..watermark range the sweep covered (recorded: the walk skips it).
-      await this.commit({ cursor: { cursorId: replacement.id, watermark: this.watermark } });
-      return true;
-    }
+    // The replacement (committed by the sweep behind it): what is listed behind it the sweep reads,
+    // what is ahead of it the forward walk.
+    if (replacement) return replacement;
     // Nothing at or below the watermark (or no watermark: the baseline found an empty list): every
     // listed object is new. The oldest becomes the cursor, emitted first; the walk goes on from it.
     const oldest = await this.oldestListed();
     if (oldest === undefined) {
       if (this.result.recovered) await this.commit({ cursor: { cursorId: null, watermark: this.watermark } });
-      return false;
+      return 'none';
     }
     await this.emitBatch([oldest], { cursor: { cursorId: oldest.id, watermark: maxCreated(this.watermark, createdOf(oldest)) } });
-    return true;
+    return 'oldest';
   }
 
   /** The newest object with `created <= watermark`: one object when the server honours the filter. */
@@ -374,14 +483,16 @@ export class Poller {
     if (batch.trimmedBelow !== undefined) this.trimmedBelow = maxCreated(this.trimmedBelow, batch.trimmedBelow);
   }
 
-  private async trim(): Promise<void> {
-    const floor = this.floor;
-    if (this.watermark !== null && floor !== null) {
-      await this.deps.store.trimSeenBelow(this.id, this.fence, floor);
-      this.trimmedBelow = floor;
-    } else {
-      await this.deps.store.trimSeenToCount(this.id, this.fence, UNTIMED_SEEN_KEEP);
-    }
+  /** The seen record trimmed below the floor (timed) or to the newest UNTIMED_SEEN_KEEP ids. */
+  private trimOf(floor: number | null): SeenTrim {
+    return this.watermark !== null && floor !== null ? { floor } : { keep: UNTIMED_SEEN_KEEP };
+  }
+
+  /** The poll's last write (fenced): the trim (none after the baseline, which recorded its window). */
+  private async finish(trim: SeenTrim): Promise<void> {
+    this.assertLock();
+    await (this.deps.finish ? this.deps.finish(this.fence, trim) : this.deps.store.trimSeen(this.id, this.fence, trim));
+    if ('floor' in trim) this.trimmedBelow = trim.floor;
   }
 
   private assertLock(): void {

@@ -3,6 +3,7 @@
  * credentials, a client, the per-account rate limiter, and what a failure does to the subscription's
  * status. Shared by the worker (scheduled polls) and TriggerService.pollNow.
  */
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { StripeClient, type StripeClientOptions } from '../client/client';
 import type { ConnectionConfig } from '../client/connection';
@@ -10,8 +11,8 @@ import { StripeAuthenticationError, StripeError, StripePermissionError, maskSecr
 import { silentLogger, type Logger } from '../client/logger';
 import { getTrigger } from './catalogue';
 import type { TriggerKeys } from './keys';
-import { PollLock } from './lock';
-import { Poller, type PollResult } from './poller';
+import { HeldLock } from './lock';
+import { Poller, type PollResult, type PollerRunOptions } from './poller';
 import { AccountRateLimiter, RateLimitDeferredError, accountHash, type RateLimiterOptions } from './rate-limiter';
 import type { EventSink } from './sink';
 import { CursorConflictError, SubscriptionStore } from './store';
@@ -52,6 +53,11 @@ export interface PollRunnerOptions {
   maxRateWaitMs?: number;
   /** How long every worker stops sending for an account after a 429 without Retry-After. Default 1 000 ms. */
   rateLimitCooldownMs?: number;
+  /**
+   * Clients kept for reuse, one per distinct connection the resolver returns (least recently used
+   * dropped first). A kept client skips building and validating the connection again. Default 10 000.
+   */
+  clientCacheSize?: number;
   logger?: Logger;
 }
 
@@ -98,10 +104,22 @@ export function maskedError(error: unknown): PollFailedError {
   return error instanceof PollFailedError ? error : new PollFailedError(error);
 }
 
+/** A client kept for one connection, with the rate-limit bucket it takes tokens from. */
+interface CachedClient {
+  client: StripeClient;
+  account: string;
+}
+
 export class PollRunner {
   readonly store: SubscriptionStore;
-  private readonly lock: PollLock;
+  private readonly lockTtlMs: number;
   private readonly limiter: AccountRateLimiter;
+  /**
+   * Keyed by a SHA-256 of the resolved credentials (never the key itself, even in memory as a map
+   * key): a rotated key or another account gets its own client. Insertion order is the LRU order.
+   */
+  private readonly clients = new Map<string, CachedClient>();
+  private readonly clientCacheSize: number;
   private readonly logger: Logger;
   private readonly backoffBase: number;
   private readonly backoffMax: number;
@@ -110,7 +128,8 @@ export class PollRunner {
 
   constructor(private readonly options: PollRunnerOptions) {
     this.store = new SubscriptionStore(options.redis, options.keys);
-    this.lock = new PollLock(options.redis, options.keys, { ttlMs: options.lockTtlMs });
+    this.lockTtlMs = options.lockTtlMs ?? 30_000;
+    this.clientCacheSize = Math.max(1, options.clientCacheSize ?? 10_000);
     this.limiter = new AccountRateLimiter(options.redis, options.keys, { limits: options.rateLimits });
     this.logger = options.logger ?? silentLogger;
     this.backoffBase = options.backoff?.baseMs ?? 30_000;
@@ -126,6 +145,8 @@ export class PollRunner {
    * ends the poll (RateLimitDeferredError) instead of holding a worker slot.
    */
   private clientOptions(account: string, mode: () => 'test' | 'live', log: Logger): StripeClientOptions {
+    // The client outlives one poll (it is kept per connection), so its request lines name the account
+    // bucket, not a subscription; the poll's own lines carry the subscription id.
     const hostHook = this.options.clientOptions?.beforeAttempt;
     return {
       logger: log,
@@ -146,6 +167,28 @@ export class PollRunner {
     };
   }
 
+  /** The kept client of these credentials, built (and the connection validated) on first use only. */
+  private clientFor(credentials: ResolvedCredentials): CachedClient {
+    const { account_id: accountId, ...connection } = credentials;
+    const name = createHash('sha256')
+      .update(JSON.stringify([connection.secret_key, connection.stripe_account ?? null, connection.api_version ?? null, accountId ?? null]))
+      .digest('base64');
+    const kept = this.clients.get(name);
+    if (kept) {
+      this.clients.delete(name); // re-inserted: most recently used
+      this.clients.set(name, kept);
+      return kept;
+    }
+    const account = accountHash(credentials);
+    let mode: 'test' | 'live' = 'test';
+    const client = new StripeClient(connection, this.clientOptions(account, () => mode, this.logger.child({ rate_bucket: account })));
+    mode = client.mode;
+    const entry = { client, account };
+    this.clients.set(name, entry);
+    if (this.clients.size > this.clientCacheSize) this.clients.delete(this.clients.keys().next().value!);
+    return entry;
+  }
+
   /** Backoff after the n-th consecutive failure: base * 2^(n-1), capped. */
   backoffMs(failures: number): number {
     return Math.min(this.backoffMax, this.backoffBase * 2 ** Math.max(0, failures - 1));
@@ -156,32 +199,39 @@ export class PollRunner {
    * errors (rate limit or 5xx after the client's retries, network, a closed rate-limit bucket) are
    * recorded and thrown as PollFailedError (masked; `retryAt` set when the bucket says when).
    */
-  async run(subscriptionId: string, sink: EventSink, opts: { force?: boolean; onPage?: (pages: number) => void } = {}): Promise<PollOutcome> {
-    const subscription = await this.store.getSubscription(subscriptionId);
-    if (!subscription) return { status: 'unsubscribed' };
-    const state = await this.store.getState(subscriptionId);
-    if (!opts.force && state.status === 'failing' && state.retry_at !== null && state.retry_at > Date.now()) {
-      return { status: 'backoff', retry_at: state.retry_at };
-    }
-    const held = await this.lock.acquire(subscriptionId);
-    if (!held) return { status: 'locked' };
+  async run(
+    subscriptionId: string,
+    sink: EventSink,
+    opts: { force?: boolean; onPage?: (pages: number) => void; continuing?: PollerRunOptions['continuing'] } = {},
+  ): Promise<PollOutcome> {
+    // One round trip: the subscription, its state, the backoff check, the lock and last_poll_at.
+    const token = randomUUID();
+    const began = await this.store.beginPoll(subscriptionId, token, this.lockTtlMs, opts.force === true, new Date());
+    if (began.status !== 'began') return began;
+    const { subscription, state } = began;
+    const held = new HeldLock(this.options.redis, this.options.keys.lock(subscriptionId), token, this.lockTtlMs);
     const log = this.logger.child({ subscription_id: subscriptionId, trigger: subscription.trigger });
     try {
-      await this.store.markPolled(subscriptionId, new Date());
       const credentials = await this.options.resolveCredentials(subscriptionId, subscription.connection_ref);
-      const { account_id: _accountId, ...connection } = credentials;
-      const account = accountHash(credentials);
-      let mode: 'test' | 'live' = 'test';
-      const client = new StripeClient(connection, this.clientOptions(account, () => mode, log));
-      mode = client.mode;
+      const { client } = this.clientFor(credentials);
       const poller = new Poller(
-        { store: this.store, client, sink, logger: log, onPage: opts.onPage },
+        {
+          store: this.store,
+          client,
+          sink,
+          logger: log,
+          onPage: opts.onPage,
+          // The last write also ends the poll: success recorded and the lock released, one round trip.
+          finish: async (fence, trim) => {
+            await this.store.trimSeen(subscriptionId, fence, trim, new Date());
+            held.releasedElsewhere();
+          },
+        },
         subscription,
         getTrigger(subscription.trigger),
         held,
       );
-      const result = await poller.run();
-      await this.store.markSuccess(subscriptionId, new Date());
+      const result = await poller.run({ state, continuing: opts.continuing });
       log.info({ ...result }, 'trigger polled');
       return { status: 'polled', result };
     } catch (error) {

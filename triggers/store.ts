@@ -115,8 +115,10 @@ return version + 1
  * Forgets seen ids nothing will walk again, fenced like COMMIT (a stale poller must not trim a new
  * generation's record). Timed: below the floor, and `trimmed_below` is raised to it so a later, longer
  * `lookback_seconds` cannot reach below what was forgotten (it would emit old objects again).
- * Untimed: all but the newest ARGV[5] by insertion. KEYS: state, lock, sub, seen. ARGV: token,
- * generation, mode ('time'/'count'), floor, keep.
+ * Untimed: all but the newest ARGV[5] by insertion. Mode 'none' trims nothing. With ARGV[6] = '1' it also ends the poll in the
+ * same round trip: the success fields (ARGV[7] = when) and the lock released (its token is ours: it
+ * was checked above). KEYS: state, lock, sub, seen. ARGV: token, generation, mode ('time'/'count'),
+ * floor, keep, finish (0/1), ISO time.
  */
 const TRIM = new LuaScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
@@ -126,10 +128,33 @@ if ARGV[3] == 'time' then
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[4])
   local tb = redis.call('HGET', KEYS[1], 'trimmed_below')
   if not tb or tb == '' or tonumber(tb) < tonumber(ARGV[4]) then redis.call('HSET', KEYS[1], 'trimmed_below', ARGV[4]) end
-else
+elseif ARGV[3] == 'count' then
   redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -1 - tonumber(ARGV[5]))
 end
+if ARGV[6] == '1' then
+  redis.call('HSET', KEYS[1], 'status', 'active', 'last_success_at', ARGV[7], 'last_error', '', 'consecutive_failures', '0', 'retry_at', '')
+  redis.call('DEL', KEYS[2])
+end
 return 0
+`);
+
+/**
+ * The start of a poll in one round trip: the subscription (gone: 0), the failing backoff (1, retry_at;
+ * skipped with force), the poll lock (held elsewhere: 2), then `last_poll_at` and the subscription and
+ * state hashes (3, sub, state). KEYS: sub, state, lock. ARGV: token, lock ttl ms, now ms, force (0/1),
+ * now ISO.
+ */
+const BEGIN = new LuaScript(`
+local sub = redis.call('HGETALL', KEYS[1])
+if #sub == 0 then return {0} end
+if ARGV[4] ~= '1' and redis.call('HGET', KEYS[2], 'status') == 'failing' then
+  local retry = tonumber(redis.call('HGET', KEYS[2], 'retry_at') or '')
+  if retry and retry > tonumber(ARGV[3]) then return {1, tostring(retry)} end
+end
+if not redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2], 'NX') then return {2} end
+local state = redis.call('HGETALL', KEYS[2])
+redis.call('HSET', KEYS[2], 'last_poll_at', ARGV[5])
+return {3, sub, state}
 `);
 
 /**
@@ -199,16 +224,28 @@ export class SubscriptionStore {
   }
 
   async getSubscription(id: string): Promise<SubscriptionRecord | undefined> {
-    const h = await this.redis.hgetall(this.keys.sub(id));
-    if (!h.trigger) return undefined;
-    return {
-      id,
-      trigger: h.trigger,
-      options: JSON.parse(h.options ?? '{}'),
-      connection_ref: h.connection_ref ?? '',
-      every_ms: Number(h.every_ms),
-      created_at: h.created_at ?? '',
-    };
+    return parseSubscription(id, await this.redis.hgetall(this.keys.sub(id)));
+  }
+
+  /**
+   * A poll's start, one round trip: reads the subscription and its state, honours the failing
+   * backoff (unless `force`), takes the poll lock with `token` and stamps `last_poll_at`.
+   */
+  async beginPoll(id: string, token: string, lockTtlMs: number, force: boolean, at: Date): Promise<PollStart> {
+    const reply = (await BEGIN.run(this.redis, 3, this.keys.sub(id), this.keys.state(id), this.keys.lock(id), token, String(lockTtlMs), String(at.getTime()), force ? '1' : '0', at.toISOString())) as [number, ...unknown[]];
+    switch (reply[0]) {
+      case 0:
+        return { status: 'unsubscribed' };
+      case 1:
+        return { status: 'backoff', retry_at: Number(reply[1]) };
+      case 2:
+        return { status: 'locked' };
+      default: {
+        const subscription = parseSubscription(id, pairs(reply[1] as string[]));
+        if (!subscription) return { status: 'unsubscribed' };
+        return { status: 'began', subscription, state: parseState(pairs(reply[2] as string[])) };
+      }
+    }
   }
 
   async listIds(): Promise<string[]> {
@@ -225,23 +262,7 @@ export class SubscriptionStore {
   }
 
   async getState(id: string): Promise<PollState> {
-    const h = await this.redis.hgetall(this.keys.state(id));
-    const num = (v: string | undefined) => (v === undefined || v === '' ? null : Number(v));
-    return {
-      cursor_id: h.cursor_id ? h.cursor_id : null,
-      watermark: num(h.watermark),
-      version: Number(h.version ?? 0),
-      generation: h.generation ?? '',
-      trimmed_below: num(h.trimmed_below),
-      baselined: h.baselined === '1',
-      status: (h.status as SubscriptionStatus) ?? 'new',
-      last_poll_at: h.last_poll_at ?? null,
-      last_success_at: h.last_success_at ?? null,
-      last_error: h.last_error ? JSON.parse(h.last_error) : null,
-      events_emitted: Number(h.events_emitted ?? 0),
-      consecutive_failures: Number(h.consecutive_failures ?? 0),
-      retry_at: num(h.retry_at),
-    };
+    return parseState(await this.redis.hgetall(this.keys.state(id)));
   }
 
   /** Writes one batch (seen ids, counter, cursor) if the fence still holds; returns the new version. */
@@ -279,28 +300,32 @@ export class SubscriptionStore {
     return new Set(objectIds.filter((_, i) => scores[i] !== null));
   }
 
-  /** Timed: forgets ids below `floor` and raises `trimmed_below` to it. Fenced like commit. */
-  async trimSeenBelow(id: string, fence: Fence, floor: number): Promise<void> {
-    throwConflict(Number(await TRIM.run(this.redis, 4, this.keys.state(id), this.keys.lock(id), this.keys.sub(id), this.keys.seen(id), fence.token, fence.generation, 'time', String(floor), '0')));
-  }
-
-  /** Untimed: keeps only the `keep` most recently recorded ids. Fenced like commit. */
-  async trimSeenToCount(id: string, fence: Fence, keep: number): Promise<void> {
-    throwConflict(Number(await TRIM.run(this.redis, 4, this.keys.state(id), this.keys.lock(id), this.keys.sub(id), this.keys.seen(id), fence.token, fence.generation, 'count', '0', String(keep))));
-  }
-
-  async markPolled(id: string, at: Date): Promise<void> {
-    await this.redis.hset(this.keys.state(id), 'last_poll_at', at.toISOString());
-  }
-
-  async markSuccess(id: string, at: Date): Promise<void> {
-    await this.redis.hset(this.keys.state(id), {
-      status: 'active',
-      last_success_at: at.toISOString(),
-      last_error: '',
-      consecutive_failures: '0',
-      retry_at: '',
-    });
+  /**
+   * Timed (`floor`): forgets ids below it and raises `trimmed_below` to it; untimed (`keep`): keeps only
+   * the `keep` most recently recorded ids; `none`: nothing (still fenced). Fenced like commit. With `finishedAt`, the same round trip
+   * ends the poll: status active, success time, failures cleared, and the poll lock released.
+   */
+  async trimSeen(id: string, fence: Fence, trim: SeenTrim, finishedAt?: Date): Promise<void> {
+    const mode = 'floor' in trim ? 'time' : 'keep' in trim ? 'count' : 'none';
+    throwConflict(
+      Number(
+        await TRIM.run(
+          this.redis,
+          4,
+          this.keys.state(id),
+          this.keys.lock(id),
+          this.keys.sub(id),
+          this.keys.seen(id),
+          fence.token,
+          fence.generation,
+          mode,
+          'floor' in trim ? String(trim.floor) : '0',
+          'keep' in trim ? String(trim.keep) : '0',
+          finishedAt ? '1' : '0',
+          finishedAt?.toISOString() ?? '',
+        ),
+      ),
+    );
   }
 
   /** A failure that needs the user (401/403): status failing, backoff until `retryAt`; the cursor is untouched. */
@@ -321,6 +346,53 @@ export class SubscriptionStore {
   async consecutiveFailures(id: string): Promise<number> {
     return Number((await this.redis.hget(this.keys.state(id), 'consecutive_failures')) ?? 0);
   }
+}
+
+/** What a poll forgets of its seen record at its end: below a floor (timed objects) or all but the newest `keep` (untimed). */
+export type SeenTrim = { floor: number } | { keep: number } | { none: true };
+
+export type PollStart =
+  | { status: 'unsubscribed' }
+  | { status: 'backoff'; retry_at: number }
+  | { status: 'locked' }
+  | { status: 'began'; subscription: SubscriptionRecord; state: PollState };
+
+/** HGETALL's flat [field, value, ...] reply (from a script) as an object. */
+function pairs(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
+  return out;
+}
+
+function parseSubscription(id: string, h: Record<string, string>): SubscriptionRecord | undefined {
+  if (!h.trigger) return undefined;
+  return {
+    id,
+    trigger: h.trigger,
+    options: JSON.parse(h.options ?? '{}'),
+    connection_ref: h.connection_ref ?? '',
+    every_ms: Number(h.every_ms),
+    created_at: h.created_at ?? '',
+  };
+}
+
+function parseState(h: Record<string, string>): PollState {
+  const num = (v: string | undefined) => (v === undefined || v === '' ? null : Number(v));
+  return {
+    cursor_id: h.cursor_id ? h.cursor_id : null,
+    watermark: num(h.watermark),
+    version: Number(h.version ?? 0),
+    generation: h.generation ?? '',
+    trimmed_below: num(h.trimmed_below),
+    baselined: h.baselined === '1',
+    status: (h.status as SubscriptionStatus) ?? 'new',
+    last_poll_at: h.last_poll_at ?? null,
+    last_success_at: h.last_success_at ?? null,
+    last_error: h.last_error ? JSON.parse(h.last_error) : null,
+    events_emitted: Number(h.events_emitted ?? 0),
+    consecutive_failures: Number(h.consecutive_failures ?? 0),
+    retry_at: num(h.retry_at),
+  };
 }
 
 function throwConflict(result: number): void {

@@ -43,7 +43,13 @@ export interface TriggerWorkerOptions {
    * limit is set to that number instead (workers of one prefix should agree on it).
    */
   eventConcurrency?: number;
-  /** Polls run at once by this worker. Default 10: a slow or failing subscription never blocks the others. */
+  /**
+   * Polls run at once by this worker. Default 200: a poll mostly waits on Stripe (an idle poll is one
+   * request, ~200 ms away from most hosts, and 4 Redis round trips), so one process needs about
+   * polls/s x latency of them in flight (500 polls/s at 200 ms: 100). Sockets to Stripe follow the
+   * polls in flight (the transport has no fixed cap); the per-account rate limit still binds each
+   * account, whatever the concurrency. A slow or failing subscription never blocks the others.
+   */
   concurrency?: number;
   clientOptions?: StripeClientOptions;
   /** Requests per second per Stripe account, shared by all workers. Default test 25, live 100. */
@@ -79,10 +85,18 @@ export interface TriggerWorker {
   closeOnSignals(deadlineMs?: number, onClosed?: () => void): () => void;
 }
 
-/** A polls-queue job's data: the subscription, and for a `soon-` follow-up its consecutive transient failures. */
+/** See TriggerWorkerOptions.concurrency. */
+export const DEFAULT_POLL_CONCURRENCY = 200;
+
+/**
+ * A polls-queue job's data: the subscription; for a `soon-` follow-up its consecutive transient
+ * failures; for a `more-` follow-up the newest `created` its chain of runs has listed (the sweep's
+ * skip, see PollerRunOptions.continuing). Never a credential.
+ */
 interface PollJobData {
   subscription_id: string;
   failures?: number;
+  newest_created?: number | null;
 }
 
 function ownConnection(connection: TriggerWorkerOptions['connection']): Redis {
@@ -150,7 +164,8 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
       const id = job.data.subscription_id;
       let outcome: PollOutcome;
       try {
-        outcome = await runner.run(id, sink, { force: job.name === 'retry' });
+        const continuing = job.id === `more-${id}` ? { newestCreated: job.data.newest_created ?? null } : undefined;
+        outcome = await runner.run(id, sink, { force: job.name === 'retry', continuing });
       } catch (error) {
         const failed = maskedError(error);
         if (failed.retryable) {
@@ -169,11 +184,11 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
       }
       if (outcome.status === 'polled' && !outcome.result.complete) {
         // The walk stopped at max_pages: continue now, not at the next slot.
-        await followUp(job, token, 'more', id, 0, { subscription_id: id });
+        await followUp(job, token, 'more', id, 0, { subscription_id: id, newest_created: outcome.result.newestCreated });
       }
       return outcome.status === 'polled' ? { status: 'polled', ...outcome.result } : { status: outcome.status };
     },
-    { connection: redis, prefix: keys.prefix, concurrency: options.concurrency ?? 10, ...jobLock },
+    { connection: redis, prefix: keys.prefix, concurrency: options.concurrency ?? DEFAULT_POLL_CONCURRENCY, ...jobLock },
   );
   pollWorker.on('error', (error) => logger.warn({ error: error.message }, 'poll worker error'));
 

@@ -189,7 +189,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'run scheduled polls; events on stdout or POSTed to URL',
     positionals: { names: [], min: 0, max: 0 },
     options: {
-      concurrency: { type: 'string', value: 'N', description: 'polls at once (1-1000, default 10)' },
+      concurrency: { type: 'string', value: 'N', description: 'polls at once (1-1000, default 200)' },
       webhook: { type: 'string', value: 'URL', description: 'POST each event as JSON to this http(s) URL' },
       'lock-ttl-ms': { type: 'string', value: 'MS', description: 'per-subscription poll lock expiry (default 30000)' },
       'job-lock-ms': { type: 'string', value: 'MS', description: 'BullMQ job lock: how soon a dead worker\'s job runs again (default 30000)' },

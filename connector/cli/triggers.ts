@@ -316,7 +316,7 @@ export const pollCommand: CommandHandler = async ({ positionals }, { term }) => 
 };
 
 export const workerCommand: CommandHandler = async ({ values }, { term }) => {
-  const concurrency = integer(values.concurrency as string | undefined, 'concurrency', 1, 1000) ?? 10;
+  const concurrency = integer(values.concurrency as string | undefined, 'concurrency', 1, 1000); // absent: the worker's default
   const webhook = values.webhook as string | undefined;
   if (webhook !== undefined) {
     let url: URL;
