@@ -180,6 +180,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./triggers.js')).pollCommand,
   },
   {
+    name: 'events',
+    synopsis: 'events failed [--subscription ID] | events retry <event id>... | --all',
+    summary: 'events whose delivery gave up; queue them again',
+    positionals: { names: ['action', 'id'], min: 1, max: 1000 },
+    options: {
+      subscription: { type: 'string', value: 'ID', description: 'only this subscription\'s events' },
+      limit: { type: 'string', value: 'N', description: 'events failed: at most N, oldest failure first (default 100)' },
+      all: { type: 'boolean', description: 'events retry: every failed event (of --subscription, if given)' },
+    },
+    notes:
+      'An event lands here when its delivery attempts are used up (a consumer or webhook that kept failing)\n' +
+      'or its delivery was interrupted too many times (workers killed while delivering it). It is kept\n' +
+      'until retried. A retried event goes after its subscription\'s waiting events, under the same id\n' +
+      '(the webhook\'s Idempotency-Key), so consumers still dedupe it. Exit 1 when an id was not failed.\n' +
+      TRIGGER_ENV,
+    section: 'Triggers',
+    load: async () => (await import('./events.js')).eventsCommand,
+  },
+  {
     name: 'worker',
     synopsis: 'worker [--concurrency N] [--webhook URL]',
     summary: 'run scheduled polls; events on stdout or POSTed to URL',
