@@ -243,16 +243,18 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
     closing ??= (async () => {
       const workers = [pollWorker, eventWorker].filter((w): w is Worker => w !== undefined);
       let timer: NodeJS.Timeout | undefined;
-      const graceful = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
+      // Stop taking jobs and wait for the running ones (pause), then close. Not close() then
+      // close(true): BullMQ's second close joins the first, still waiting for a hung job.
+      const graceful = Promise.all(workers.map((w) => w.pause())).then(() => 'drained' as const);
       const deadline = new Promise<'deadline'>((resolve) => {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
       });
       const result = await Promise.race([graceful, deadline]);
       clearTimeout(timer);
       if (result === 'deadline') {
-        logger.warn({ deadline_ms: deadlineMs }, 'polls still running at the shutdown deadline; forcing close (they will run again)');
-        await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
+        logger.warn({ deadline_ms: deadlineMs }, 'jobs still running at the shutdown deadline; forcing close (their locks lapse and they run again)');
       }
+      await Promise.all(workers.map((w) => w.close(result === 'deadline').catch(() => undefined)));
       await service.close().catch(() => undefined);
       await redis.quit().catch(() => redis.disconnect());
     })();
