@@ -29,8 +29,8 @@ import { FailedEvents } from '../../triggers/failed-events';
 import { TriggerService } from '../../triggers/service';
 import type { TriggerEvent } from '../../triggers/sink';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'connector', 'cli', 'main.js');
+// The CLI of this same build (a copy of dist/ runs whole, whatever a rebuild does to dist/ meanwhile).
+const CLI = join(__dirname, '..', '..', 'connector', 'cli', 'main.js');
 const ENCRYPTION_KEY = 'c0ffee00112233445566778899aabbccddeeff00112233445566778899aabbcc';
 const execFileAsync = promisify(execFile);
 
@@ -267,6 +267,8 @@ async function main(): Promise<number> {
   const control = new Redis(redis.url, { maxRetriesPerRequest: null });
   control.on('error', () => undefined);
   const service = new TriggerService({ redis: control, prefix });
+  // Redis is down on purpose at times: its connection errors are expected, not news.
+  for (const queue of [service.pollQueue, service.eventQueue]) queue.on('error', () => undefined);
   const pokeAll = async () => {
     for (const sub of SUBSCRIPTIONS) await service.requestPoll(sub.id).catch(() => undefined);
   };
