@@ -244,6 +244,48 @@ describe('event delivery', () => {
     for (const id of [stuck, free]) expect(await redis.zcard(`${redisServer.prefix}:trg:pending:${id}`)).toBe(0);
   });
 
+  it('three workers, ten deliveries each at once: every subscription in emit order, one in flight per subscription, several subscriptions at once', async () => {
+    const sink = new QueueSink(service.eventQueue);
+    const subs = ['par-a', 'par-b', 'par-c', 'par-d'];
+    const emitted = new Map<string, string[]>(subs.map((id) => [id, []]));
+    const delivered = new Map<string, string[]>(subs.map((id) => [id, []]));
+    const inFlight = new Map<string, number>();
+    let maxPerSubscription = 0;
+    let maxOverall = 0;
+    let overall = 0;
+    const onEvent = async (event: TriggerEvent) => {
+      const now = (inFlight.get(event.subscription_id) ?? 0) + 1;
+      inFlight.set(event.subscription_id, now);
+      overall++;
+      maxPerSubscription = Math.max(maxPerSubscription, now);
+      maxOverall = Math.max(maxOverall, overall);
+      await sleep(Math.floor(Math.random() * 15));
+      delivered.get(event.subscription_id)!.push(event.object_id);
+      inFlight.set(event.subscription_id, now - 1);
+      overall--;
+    };
+    for (let i = 0; i < 3; i++) {
+      inProcess.push(createTriggerWorker({ connection: redisServer.url, prefix: redisServer.prefix, resolveCredentials: () => ({ secret_key: TEST_KEY }), eventConcurrency: 10, onEvent }));
+    }
+    // Pages of 5, subscriptions interleaved, while the workers already deliver.
+    for (let page = 0; page < 6; page++) {
+      for (const id of subs) {
+        const events = Array.from({ length: 5 }, (_, i) => {
+          const objectId = `ch_par${page}x${i}`;
+          emitted.get(id)!.push(objectId);
+          return { subscription_id: id, trigger: 'new_charge', object_id: objectId, object: { id: objectId }, livemode: false, emitted_at: new Date().toISOString() };
+        });
+        await sink.emit(events, { generation: 'g1' });
+      }
+    }
+    await waitFor(() => subs.every((id) => delivered.get(id)!.length === 30), 'every delivery', 60_000);
+    for (const id of subs) expect(delivered.get(id)).toEqual(emitted.get(id));
+    expect(maxPerSubscription).toBe(1);
+    expect(maxOverall).toBeGreaterThan(1);
+    for (const id of subs) expect(await redis.zcard(`${redisServer.prefix}:trg:pending:${id}`)).toBe(0);
+    await Promise.all(inProcess.splice(0).map((w) => w.close()));
+  });
+
   it('an event failed for good is listed (library and `events failed`) and replayed (`events retry`), then delivered', async () => {
     const sink = new QueueSink(service.eventQueue);
     const event: TriggerEvent = {

@@ -413,7 +413,7 @@ async function main(): Promise<number> {
       async () => {
         const when = random() < 0.5 ? 'before' : 'after';
         emulator.inject({ kind: 'drop', when, count: 6 });
-        log(`6 connections dropped ${when} handling (after: the object exists, the client retries with its Idempotency-Key)`);
+        log(`6 connections dropped ${when} handling${when === 'after' ? ' (the object exists; the client retries with its Idempotency-Key)' : ''}`);
       },
     ],
     ['slow', 1, async () => void (emulator.inject({ kind: 'latency', ms: 2000, count: 10 }), log('10 responses 2 s slow'))],
