@@ -105,7 +105,7 @@ function ownConnection(connection: TriggerWorkerOptions['connection']): Redis {
 
 /** How long an event behind its subscription's in-flight one sleeps before looking again, per place in line. */
 const BEHIND_WAIT_MS = 500;
-const BEHIND_WAIT_MAX_MS = 30_000;
+const BEHIND_WAIT_MAX_MS = 60_000;
 
 export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorker {
   const { DelayedError, Worker } = bullmq();

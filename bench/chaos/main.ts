@@ -168,7 +168,8 @@ async function main(): Promise<number> {
   const loadKey = `sk_test_chaosLoad${args.seed}`;
   log(`seed ${args.seed}, ${args.minutes} min, ${args.workers} workers; redis ${redis.url} (append-only, fsync always), emulator ${emulator.url}`);
 
-  // The webhook: answers after 0-300 ms (a delivery is in flight long enough to be killed), 2% with a 500.
+  // The webhook: answers after 0-150 ms (a delivery is in flight long enough to be killed), 2% with a 500.
+  // Delivery is serial per subscription: a consumer taking L per event caps a subscription at 1/L.
   const hits: Hit[] = [];
   const inflight = new Map<ServerResponse, Hit>();
   const webhookPort = await freePort();
@@ -198,7 +199,7 @@ async function main(): Promise<number> {
         inflight.delete(res);
         hit.outcome = refuse ? 'refused' : 'ok';
         res.writeHead(refuse ? 500 : 200).end('{}');
-      }, between(0, 300));
+      }, between(0, 150));
       res.on('close', () => {
         if (hit.outcome === 'inflight') {
           clearTimeout(timer);
@@ -532,6 +533,21 @@ async function main(): Promise<number> {
     const jobsByObject = new Map<string, Set<string>>();
     for (const h of mine) jobsByObject.set(h.objectId, (jobsByObject.get(h.objectId) ?? new Set()).add(h.jobId));
     const missing = [...want].filter((id) => !delivered.has(id));
+    // Where the missing ones are: still queued (a backlog) or failed, or never queued at all (lost).
+    const whereMissing: Record<string, number> = {};
+    if (missing.length) {
+      const states = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+      const found = new Map<string, string>();
+      for (const state of states) {
+        for (const job of await service.eventQueue.getJobs([state], 0, -1).catch(() => [])) {
+          if (job?.data?.subscription_id === sub.id) found.set(job.data.object_id, state);
+        }
+      }
+      for (const id of missing) {
+        const state = found.get(id) ?? 'not queued';
+        whereMissing[state] = (whereMissing[state] ?? 0) + 1;
+      }
+    }
     const extra = [...delivered].filter((id) => !want.has(id));
     const twoJobIds = [...jobsByObject].filter(([, ids]) => ids.size > 1).map(([id]) => id);
     const distinctJobs = new Set(ok.map((h) => h.jobId)).size;
@@ -540,6 +556,7 @@ async function main(): Promise<number> {
       created: want.size,
       delivered: delivered.size,
       missing: missing.length,
+      missing_where: Object.entries(whereMissing).map(([state, n]) => `${state} ${n}`).join(', ') || '-',
       extra: extra.length,
       two_job_ids: twoJobIds.length,
       redeliveries: ok.length - distinctJobs,
