@@ -594,6 +594,8 @@ async function main(): Promise<number> {
     resume_after_kill_ms: {
       count: sortedResume.length,
       median: sortedResume[Math.floor(sortedResume.length / 2)] ?? null,
+      p90: sortedResume[Math.floor(sortedResume.length * 0.9)] ?? null,
+      over_10s: sortedResume.filter((ms) => ms > 10_000).length,
       max: sortedResume[sortedResume.length - 1] ?? null,
     },
     result: problems === 0 ? 'pass' : 'FAIL',
