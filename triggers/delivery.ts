@@ -116,8 +116,4 @@ export class DeliveryOrder {
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
   }
 
-  /** How many events of the subscription wait for delivery (a few finished ones may still be counted). */
-  async size(subscriptionId: string): Promise<number> {
-    return (await this.client()).zcard(this.pending(subscriptionId));
-  }
 }
