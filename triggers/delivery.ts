@@ -115,5 +115,4 @@ export class DeliveryOrder {
     const job = await this.queue.getJob(jobId);
     if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
   }
-
 }
