@@ -319,10 +319,9 @@ async function main(): Promise<number> {
       const delivered = [...deliveredOk('chaos-customers')].filter((id) => !deletedCustomers.has(id));
       if (delivered.length === 0) return;
       const id = pick(delivered);
-      if (await act('delete_customer', { customer_id: id })) {
-        deletedCustomers.add(id);
-        stats.deletions++;
-      }
+      // Counted before the call: a deletion whose answer is lost (a dropped connection) still happened.
+      deletedCustomers.add(id);
+      if (await act('delete_customer', { customer_id: id })) stats.deletions++;
     }
   };
   // The chaos minutes count from here (setup and baselines excluded).
@@ -459,8 +458,8 @@ async function main(): Promise<number> {
       async () => {
         const cursor = (await service.status('chaos-customers').catch(() => undefined))?.state.cursor_id;
         if (!cursor || deletedCustomers.has(cursor)) return;
+        deletedCustomers.add(cursor);
         if (await act('delete_customer', { customer_id: cursor })) {
-          deletedCustomers.add(cursor);
           stats.deletions++;
           log(`deleted the new_customer cursor ${cursor}`);
         }
