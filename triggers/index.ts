@@ -20,6 +20,9 @@ export { PollRunner, PollFailedError, describeError, maskedError } from './runne
 export type { CredentialResolver, ResolvedCredentials, PollOutcome, BackoffOptions, PollRunnerOptions } from './runner';
 export { TriggerService, scheduleOffsetMs } from './service';
 export type { SubscribeInput, SubscriptionInfo, TriggerServiceOptions, PollNowOptions } from './service';
+export { DeliveryOrder } from './delivery';
+export { FailedEvents } from './failed-events';
+export type { FailedEvent, ListFailedOptions, RetryOutcome } from './failed-events';
 export { createTriggerWorker } from './worker';
 export type { EventDelivery, TriggerWorker, TriggerWorkerOptions } from './worker';
 export { EncryptedCredentialStore, deleteUnusedCredentials, parseEncryptionKey, connectionRef, EncryptionKeyError, ENCRYPTION_KEY_ENV } from './credentials';

@@ -3,6 +3,7 @@
  * Worker, or `createTriggerWorker({ onEvent })` does); `pollNow` can collect them instead.
  */
 import type { Queue } from 'bullmq';
+import { DeliveryOrder } from './delivery';
 import { eventJobId } from './keys';
 
 /** What a flow receives for each new object (or event, for event triggers). */
@@ -28,42 +29,60 @@ export interface EventSink {
 
 export interface QueueSinkOptions {
   /**
-   * How long completed and failed event jobs are kept. While a job exists BullMQ refuses a second job
+   * How long delivered (completed) event jobs are kept. While a job exists BullMQ refuses a second job
    * with its id, which is what makes a re-emit after a crash a no-op. Default 7 days.
    */
   keepSeconds?: number;
+  /**
+   * How long failed event jobs (delivery attempts used up) are kept. Default: until an operator
+   * retries or removes them (`events failed` / `events retry`, `FailedEvents`): an undelivered event
+   * never vanishes on its own.
+   */
+  keepFailedSeconds?: number;
   /** Delivery attempts of one event job by its consumer. Default 10, exponential backoff from 1 s. */
   attempts?: number;
 }
 
 export class QueueSink implements EventSink {
   private readonly keepSeconds: number;
+  private readonly keepFailedSeconds: number | undefined;
   private readonly attempts: number;
+  private readonly order: DeliveryOrder;
 
   constructor(
     readonly queue: Queue,
     options: QueueSinkOptions = {},
   ) {
     this.keepSeconds = options.keepSeconds ?? 7 * 86_400;
+    this.keepFailedSeconds = options.keepFailedSeconds;
     this.attempts = options.attempts ?? 10;
+    this.order = new DeliveryOrder(queue);
   }
 
   async emit(events: TriggerEvent[], context?: EmitContext): Promise<void> {
     if (events.length === 0) return;
+    const jobs = events.map((event) => ({
+      name: event.trigger,
+      data: event,
+      opts: {
+        jobId: eventJobId(event.subscription_id, context?.generation ?? '', event.object_id),
+        removeOnComplete: { age: this.keepSeconds },
+        removeOnFail: this.keepFailedSeconds === undefined ? false : { age: this.keepFailedSeconds },
+        attempts: this.attempts,
+        backoff: { type: 'exponential', delay: 1000 },
+      },
+    }));
+    // The delivery order first (delivery.ts): a consumer never meets a job its subscription's order
+    // does not hold yet. A page is one subscription's.
+    const bySubscription = new Map<string, string[]>();
+    for (const job of jobs) {
+      const list = bySubscription.get(job.data.subscription_id) ?? [];
+      list.push(job.opts.jobId);
+      bySubscription.set(job.data.subscription_id, list);
+    }
+    for (const [subscriptionId, ids] of bySubscription) await this.order.register(subscriptionId, ids);
     // One MULTI for the page, in order: the consumer sees them oldest first.
-    await this.queue.addBulk(
-      events.map((event) => ({
-        name: event.trigger,
-        data: event,
-        opts: {
-          jobId: eventJobId(event.subscription_id, context?.generation ?? '', event.object_id),
-          removeOnComplete: { age: this.keepSeconds },
-          removeOnFail: { age: this.keepSeconds },
-          attempts: this.attempts,
-          backoff: { type: 'exponential', delay: 1000 },
-        },
-      })),
-    );
+    await this.queue.addBulk(jobs);
   }
 }
 

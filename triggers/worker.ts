@@ -1,6 +1,7 @@
 /**
  * The worker: runs scheduled polls from the polls queue (any number of these, on any machines, share
- * the load through Redis) and, given `onEvent`, delivers the events queue to the host in order.
+ * the load through Redis) and, given `onEvent`, delivers the events queue to the host, in order per
+ * subscription.
  */
 import type { Job, Worker } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
@@ -9,6 +10,7 @@ import { silentLogger, type Logger } from '../client/logger';
 import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys } from './keys';
 import { PollRunner, maskedError, type BackoffOptions, type CredentialResolver, type PollOutcome } from './runner';
 import { TriggerService } from './service';
+import { DeliveryOrder } from './delivery';
 import { QueueSink, type TriggerEvent } from './sink';
 import { bullmq, ioredis } from './queue-libs';
 
@@ -29,20 +31,29 @@ export interface TriggerWorkerOptions {
   resolveCredentials: CredentialResolver;
   /**
    * Called for each event; a throw retries it (BullMQ attempts, exponential backoff). Absent: events
-   * stay in the queue for the host's own consumer. By default one at a time across all workers, in
-   * queue order (see `eventConcurrency`).
+   * stay in the queue for the host's own consumer. In order per subscription, across all workers:
+   * an event is handed over only once every older event of its subscription is delivered (or failed
+   * for good); other subscriptions' events go on meanwhile (delivery.ts).
    */
   onEvent?: (event: TriggerEvent, delivery: EventDelivery) => Promise<void> | void;
   /**
-   * Events delivered at once. Default 1: the events queue's global concurrency is set to 1, so delivery
-   * follows the queue's order (oldest first per subscription) even with several worker processes.
-   * Its cost: one delivery at a time for the whole prefix (throughput = 1 / delivery latency, e.g. 10
-   * events/s against a 100 ms webhook), one slow subscription's consumer delays every other's, and the
-   * setting is stored on the queue, so it also limits a host's own consumers of that queue. Ordering
-   * per subscription only would need BullMQ Pro groups. A number above 1 drops the ordering: the global
-   * limit is set to that number instead (workers of one prefix should agree on it).
+   * Events this worker delivers at once (of different subscriptions: one subscription has one in
+   * flight at a time). Default 10.
    */
   eventConcurrency?: number;
+  /**
+   * The events worker's job lock: a delivery whose worker died is taken up again after at most about
+   * 1.5 times this (the lock expires, then the stalled check, every half of it, finds it). Default
+   * 4 000 ms, so a killed consumer holds its subscription back for under 10 s.
+   */
+  eventLockMs?: number;
+  /**
+   * How many times one event's delivery may be interrupted (its worker killed, or Redis gone longer
+   * than the lock) before it is failed for good, to the failed events (`FailedEvents`,
+   * `stripe-connector events failed` / `events retry`). Default 20; BullMQ's default of 1 lost an
+   * event to two interruptions in a row.
+   */
+  eventMaxStalls?: number;
   /**
    * Polls run at once by this worker. Default 200: a poll mostly waits on Stripe (an idle poll is one
    * request, ~200 ms away from most hosts, and 4 Redis round trips), so one process needs about
@@ -69,8 +80,8 @@ export interface TriggerWorkerOptions {
   maxRateWaitMs?: number;
   logger?: Logger;
   /**
-   * BullMQ's job lock and stalled-check interval: how soon a job of a dead worker runs again.
-   * Default 30 000 ms (BullMQ's).
+   * The polls worker's BullMQ job lock and stalled-check interval: how soon a poll of a dead worker
+   * runs again. Default 30 000 ms (BullMQ's).
    */
   jobLockMs?: number;
 }
@@ -105,6 +116,10 @@ function ownConnection(connection: TriggerWorkerOptions['connection']): Redis {
   if (typeof connection === 'string') return new Redis(connection, { maxRetriesPerRequest: null });
   return new Redis({ ...connection, maxRetriesPerRequest: null });
 }
+
+/** How long an event behind its subscription's in-flight one sleeps before looking again, per place in line. */
+const BEHIND_WAIT_MS = 500;
+const BEHIND_WAIT_MAX_MS = 60_000;
 
 export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorker {
   const { DelayedError, Worker } = bullmq();
@@ -195,24 +210,45 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
   let eventWorker: Worker | undefined;
   if (options.onEvent) {
     const onEvent = options.onEvent;
-    // Default: one event in flight across every worker of this prefix, so delivery keeps the queue's
-    // order (oldest first) even with several worker processes; the cost is in `eventConcurrency`'s doc.
-    // A failed delivery is retried with backoff; events behind it go on meanwhile (BullMQ moves the
-    // failed job to delayed), so a retried event arrives after newer ones.
-    const eventConcurrency = Math.max(1, options.eventConcurrency ?? 1);
+    const order = new DeliveryOrder(service.eventQueue, redis);
+    // Earlier versions kept the whole queue at one delivery at a time (a global concurrency of 1
+    // stored on the queue); the order is per subscription now, so that limit is lifted.
     void service.eventQueue
-      .setGlobalConcurrency(eventConcurrency)
-      .catch((error: Error) => logger.warn({ error: error.message }, 'could not set the events queue concurrency'));
+      .removeGlobalConcurrency()
+      .catch((error: Error) => logger.warn({ error: error.message }, 'could not lift the events queue concurrency'));
+    const passOn = async (job: Job<TriggerEvent>) => {
+      const next = await order.leave(job);
+      if (next) await order.wake(next);
+    };
+    const eventLockMs = options.eventLockMs ?? 4_000;
     eventWorker = new Worker(
       EVENT_QUEUE,
-      async (job: Job<TriggerEvent>) => {
+      async (job: Job<TriggerEvent>, token?: string) => {
+        const turn = await order.enter(job);
+        if (!turn.deliver) {
+          // An older event of this subscription is in flight or waiting for its retry. The next in
+          // line is woken by that one's worker when it is done; the wait is a fallback for a
+          // worker that died in between, longer for events further back.
+          await job.moveToDelayed(Date.now() + Math.min(BEHIND_WAIT_MAX_MS, BEHIND_WAIT_MS * turn.rank), token);
+          throw new DelayedError();
+        }
         try {
           await onEvent(job.data, { id: job.id! });
         } catch (error) {
+          // The last attempt failed: the event goes to the failed set and the next one may go.
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await passOn(job);
           throw maskedError(error); // BullMQ stores the message and stack
         }
+        await passOn(job);
       },
-      { connection: redis, prefix: keys.prefix, concurrency: eventConcurrency, ...jobLock },
+      {
+        connection: redis,
+        prefix: keys.prefix,
+        concurrency: Math.max(1, options.eventConcurrency ?? 10),
+        lockDuration: eventLockMs,
+        stalledInterval: Math.max(500, Math.floor(eventLockMs / 2)),
+        maxStalledCount: options.eventMaxStalls ?? 20,
+      },
     );
     eventWorker.on('error', (error) => logger.warn({ error: error.message }, 'event worker error'));
   }
@@ -222,16 +258,18 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
     closing ??= (async () => {
       const workers = [pollWorker, eventWorker].filter((w): w is Worker => w !== undefined);
       let timer: NodeJS.Timeout | undefined;
-      const graceful = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
+      // Stop taking jobs and wait for the running ones (pause), then close. Not close() then
+      // close(true): BullMQ's second close joins the first, still waiting for a hung job.
+      const graceful = Promise.all(workers.map((w) => w.pause())).then(() => 'drained' as const);
       const deadline = new Promise<'deadline'>((resolve) => {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
       });
       const result = await Promise.race([graceful, deadline]);
       clearTimeout(timer);
       if (result === 'deadline') {
-        logger.warn({ deadline_ms: deadlineMs }, 'polls still running at the shutdown deadline; forcing close (they will run again)');
-        await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
+        logger.warn({ deadline_ms: deadlineMs }, 'jobs still running at the shutdown deadline; forcing close (their locks lapse and they run again)');
       }
+      await Promise.all(workers.map((w) => w.close(result === 'deadline').catch(() => undefined)));
       await service.close().catch(() => undefined);
       await redis.quit().catch(() => redis.disconnect());
     })();

@@ -184,6 +184,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./triggers.js')).pollCommand,
   },
   {
+    name: 'events',
+    synopsis: 'events failed [--subscription ID] | events retry <event id>... | --all',
+    summary: 'events whose delivery gave up; queue them again',
+    positionals: { names: ['action', 'id'], min: 1, max: 1000 },
+    options: {
+      subscription: { type: 'string', value: 'ID', description: 'only this subscription\'s events' },
+      limit: { type: 'string', value: 'N', description: 'events failed: at most N, oldest failure first (default 100)' },
+      all: { type: 'boolean', description: 'events retry: every failed event (of --subscription, if given)' },
+    },
+    notes:
+      'An event lands here when its delivery attempts are used up (a consumer or webhook that kept failing)\n' +
+      'or its delivery was interrupted too many times (workers killed while delivering it). It is kept\n' +
+      'until retried. A retried event goes after its subscription\'s waiting events, under the same id\n' +
+      '(the webhook\'s Idempotency-Key), so consumers still dedupe it. Exit 1 when an id was not failed.\n' +
+      TRIGGER_ENV,
+    section: 'Triggers',
+    load: async () => (await import('./events.js')).eventsCommand,
+  },
+  {
     name: 'worker',
     synopsis: 'worker [--concurrency N] [--webhook URL]',
     summary: 'run scheduled polls; events on stdout or POSTed to URL',
@@ -192,7 +211,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       concurrency: { type: 'string', value: 'N', description: 'polls at once (1-1000, default 200)' },
       webhook: { type: 'string', value: 'URL', description: 'POST each event as JSON to this http(s) URL' },
       'lock-ttl-ms': { type: 'string', value: 'MS', description: 'per-subscription poll lock expiry (default 30000)' },
-      'job-lock-ms': { type: 'string', value: 'MS', description: 'BullMQ job lock: how soon a dead worker\'s job runs again (default 30000)' },
+      'job-lock-ms': { type: 'string', value: 'MS', description: 'BullMQ job lock of polls: how soon a dead worker\'s poll runs again (default 30000; deliveries: 4000)' },
       'shutdown-ms': { type: 'string', value: 'MS', description: 'on SIGTERM/SIGINT, wait this long for running polls (default 25000)' },
     },
     notes: TRIGGER_ENV,

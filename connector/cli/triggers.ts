@@ -66,7 +66,7 @@ async function referencedRefs(service: TriggerService): Promise<string[]> {
   return (await service.list()).map((s) => s.connection_ref);
 }
 
-async function withRedis<T>(fn: (redis: Redis, keys: TriggerKeys) => Promise<T>): Promise<T> {
+export async function withRedis<T>(fn: (redis: Redis, keys: TriggerKeys) => Promise<T>): Promise<T> {
   const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', () => undefined);
   try {
@@ -92,14 +92,31 @@ function credentialStore(redis: Redis, keys: TriggerKeys): EncryptedCredentialSt
 }
 
 /** One record: a JSON line when piped (scripts read these), colored JSON at a terminal. */
-function writeRecord(term: Terminal, value: unknown): Promise<void> {
+export function writeRecord(term: Terminal, value: unknown): Promise<void> {
   return printResult(term, value, { indented: false });
 }
 
+/**
+ * The webhook as errors may name it: origin and path, never a query string (tokens often ride there)
+ * and never user info (refused at start anyway). BullMQ stores the error in Redis as failedReason.
+ */
+function webhookLabel(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/** Why a webhook request failed, without the raw error text (undici's can quote the whole URL). */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  if ((error as Error).name === 'TimeoutError' || (error as Error).name === 'AbortError') return 'timed out';
+  return 'network error';
+}
+
 /** POSTs one event as JSON; a non-2xx answer or network failure throws (the event job retries). */
-async function postEvent(url: string, event: TriggerEvent, delivery: EventDelivery): Promise<void> {
+async function postEvent(url: URL, event: TriggerEvent, delivery: EventDelivery): Promise<void> {
   const attempts = 3;
   for (let attempt = 1; ; attempt++) {
+    let failure: Error;
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -110,10 +127,13 @@ async function postEvent(url: string, event: TriggerEvent, delivery: EventDelive
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.status >= 200 && res.status < 300) return;
-      if (attempt >= attempts || (res.status < 500 && res.status !== 429 && res.status !== 408)) throw new Error(`webhook answered HTTP ${res.status}`);
+      failure = new Error(`webhook ${webhookLabel(url)} answered HTTP ${res.status}`);
+      if (res.status < 500 && res.status !== 429 && res.status !== 408) throw failure;
     } catch (error) {
-      if (attempt >= attempts) throw error;
+      if (error === failure!) throw error;
+      failure = new Error(`webhook ${webhookLabel(url)} unreachable: ${networkReason(error)}`);
     }
+    if (attempt >= attempts) throw failure;
     await sleep(500 * 2 ** (attempt - 1));
   }
 }
@@ -315,18 +335,24 @@ export const pollCommand: CommandHandler = async ({ positionals }, { term }) => 
   });
 };
 
+/** The --webhook URL: http(s), and no user:password (fetch would send it, and errors quote it). */
+function webhookUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw inputError('webhook', 'not a URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw inputError('webhook', 'expected an http(s) URL');
+  if (url.username !== '' || url.password !== '') {
+    throw inputError('webhook', 'credentials in the URL (user:password@) are refused: they would be sent to the webhook and stored in failed events');
+  }
+  return url;
+}
+
 export const workerCommand: CommandHandler = async ({ values }, { term }) => {
   const concurrency = integer(values.concurrency as string | undefined, 'concurrency', 1, 1000); // absent: the worker's default
-  const webhook = values.webhook as string | undefined;
-  if (webhook !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(webhook);
-    } catch {
-      throw inputError('webhook', 'not a URL');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw inputError('webhook', 'expected an http(s) URL');
-  }
+  const webhook = values.webhook === undefined ? undefined : webhookUrl(String(values.webhook));
   encryptionKey();
   const logger = createLogger({ level: process.env.LOG_LEVEL || 'silent' });
   const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
