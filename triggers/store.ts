@@ -180,6 +180,9 @@ end
 return 0
 `);
 
+/** How many keys the fenced scripts take (see fencedKeys). */
+const FENCED_KEY_COUNT = 4;
+
 export class CursorConflictError extends Error {
   constructor(readonly reason: 'lock_lost' | 'version_mismatch' | 'unsubscribed' | 'resubscribed') {
     super(
@@ -265,6 +268,11 @@ export class SubscriptionStore {
     return parseState(await this.redis.hgetall(this.keys.state(id)));
   }
 
+  /** The keys COMMIT and TRIM take, in their KEYS order: both check the fence on state and lock. */
+  private fencedKeys(id: string): [string, string, string, string] {
+    return [this.keys.state(id), this.keys.lock(id), this.keys.sub(id), this.keys.seen(id)];
+  }
+
   /** Writes one batch (seen ids, counter, cursor) if the fence still holds; returns the new version. */
   async commit(id: string, fence: Fence, batch: Commit): Promise<number> {
     const seenArgs: string[] = [];
@@ -272,11 +280,8 @@ export class SubscriptionStore {
     const result = Number(
       await COMMIT.run(
         this.redis,
-        4,
-        this.keys.state(id),
-        this.keys.lock(id),
-        this.keys.sub(id),
-        this.keys.seen(id),
+        FENCED_KEY_COUNT,
+        ...this.fencedKeys(id),
         fence.token,
         String(fence.version),
         fence.generation,
@@ -311,11 +316,8 @@ export class SubscriptionStore {
       Number(
         await TRIM.run(
           this.redis,
-          4,
-          this.keys.state(id),
-          this.keys.lock(id),
-          this.keys.sub(id),
-          this.keys.seen(id),
+          FENCED_KEY_COUNT,
+          ...this.fencedKeys(id),
           fence.token,
           fence.generation,
           mode,
