@@ -44,7 +44,8 @@ export interface TriggerWorkerOptions {
   /**
    * The events worker's job lock: a delivery whose worker died is taken up again after at most about
    * 1.5 times this (the lock expires, then the stalled check, every half of it, finds it). Default
-   * 4 000 ms, so a killed consumer holds its subscription back for under 10 s.
+   * 3 000 ms, so a killed consumer holds its subscription back for about 4.5 s, under 10 s even with
+   * a Redis restart of a few seconds on top; shorter makes a false takeover under CPU starvation likelier.
    */
   eventLockMs?: number;
   /**
@@ -220,7 +221,7 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
       const next = await order.leave(job);
       if (next) await order.wake(next);
     };
-    const eventLockMs = options.eventLockMs ?? 4_000;
+    const eventLockMs = options.eventLockMs ?? 3_000;
     eventWorker = new Worker(
       EVENT_QUEUE,
       async (job: Job<TriggerEvent>, token?: string) => {

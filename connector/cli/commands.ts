@@ -211,7 +211,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       concurrency: { type: 'string', value: 'N', description: 'polls at once (1-1000, default 200)' },
       webhook: { type: 'string', value: 'URL', description: 'POST each event as JSON to this http(s) URL' },
       'lock-ttl-ms': { type: 'string', value: 'MS', description: 'per-subscription poll lock expiry (default 30000)' },
-      'job-lock-ms': { type: 'string', value: 'MS', description: 'BullMQ job lock of polls: how soon a dead worker\'s poll runs again (default 30000; deliveries: 4000)' },
+      'job-lock-ms': { type: 'string', value: 'MS', description: 'BullMQ job lock of polls: how soon a dead worker\'s poll runs again (default 30000; deliveries: 3000)' },
       'shutdown-ms': { type: 'string', value: 'MS', description: 'on SIGTERM/SIGINT, wait this long for running polls (default 25000)' },
     },
     notes: TRIGGER_ENV,
