@@ -10,7 +10,7 @@ import { PollFailedError } from '../triggers/runner';
 import { TriggerKeys } from '../triggers/keys';
 import { PollLock } from '../triggers/lock';
 import { TriggerService, scheduleOffsetMs } from '../triggers/service';
-import type { TriggerEvent } from '../triggers/sink';
+import { QueueSink, type TriggerEvent } from '../triggers/sink';
 import { createTriggerWorker, type TriggerWorker } from '../triggers/worker';
 import { FAST_RETRIES, TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
 import { dumpPrefix, startTestRedis, type TestRedis } from './support/redis';
@@ -461,6 +461,31 @@ describe('trigger workers', () => {
     emulator.restoreKey(KEYS.revoked2!);
     await waitFor(async () => (await service.status(id))!.state.status === 'active', 'recovery by the retry job', { timeoutMs: 10_000 });
     await service.unsubscribe(id);
+  });
+
+  it('close(0) with a delivery hanging leaves none of its Redis connections behind (none reconnecting later)', async () => {
+    const prefix = `${redisServer.prefix}-close`;
+    const names = async () => (await redis.client('LIST') as string).split('\n').filter((line) => line.length > 0).length;
+    const before = await names();
+    let started = false;
+    const worker = createTriggerWorker({
+      connection: redisServer.url,
+      prefix,
+      resolveCredentials: () => ({ secret_key: TEST_KEY }),
+      onEvent: () => {
+        started = true;
+        return new Promise<void>(() => undefined);
+      },
+    });
+    const events = new TriggerService({ redis, prefix });
+    await new QueueSink(events.eventQueue).emit([{ subscription_id: 'hang', trigger: 'new_charge', object_id: 'ch_hang', object: { id: 'ch_hang' }, livemode: false, emitted_at: new Date().toISOString() }], { generation: 'g' });
+    await waitFor(() => started, 'the hanging delivery');
+    expect(await names()).toBeGreaterThan(before);
+    await worker.close(0);
+    await events.close();
+    // BullMQ's pause() used to reconnect the blocking connection after the close had ended it.
+    await sleep(1500);
+    expect(await names()).toBe(before);
   });
 
   it('leaves no secret key anywhere in Redis (every key and value scanned)', async () => {

@@ -97,6 +97,27 @@ export interface TriggerWorker {
   closeOnSignals(deadlineMs?: number, onClosed?: () => void): () => void;
 }
 
+/** The jobs this worker's processors are running, so a shutdown can wait for them to end. */
+class RunningJobs {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  track<A extends unknown[], R>(processor: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return async (...args: A) => {
+      this.count++;
+      try {
+        return await processor(...args);
+      } finally {
+        if (--this.count === 0) for (const resolve of this.waiters.splice(0)) resolve();
+      }
+    };
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
 /** See TriggerWorkerOptions.concurrency. */
 export const DEFAULT_POLL_CONCURRENCY = 200;
 
@@ -174,9 +195,10 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
   };
 
   const jobLock = options.jobLockMs ? { lockDuration: options.jobLockMs, stalledInterval: options.jobLockMs } : {};
+  const running = new RunningJobs();
   const pollWorker = new Worker(
     POLL_QUEUE,
-    async (job: Job<PollJobData>, token?: string) => {
+    running.track(async (job: Job<PollJobData>, token?: string) => {
       const id = job.data.subscription_id;
       let outcome: PollOutcome;
       try {
@@ -203,7 +225,7 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
         await followUp(job, token, 'more', id, 0, { subscription_id: id, newest_created: outcome.result.newestCreated });
       }
       return outcome.status === 'polled' ? { status: 'polled', ...outcome.result } : { status: outcome.status };
-    },
+    }),
     { connection: redis, prefix: keys.prefix, concurrency: options.concurrency ?? DEFAULT_POLL_CONCURRENCY, ...jobLock },
   );
   pollWorker.on('error', (error) => logger.warn({ error: error.message }, 'poll worker error'));
@@ -224,7 +246,7 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
     const eventLockMs = options.eventLockMs ?? 3_000;
     eventWorker = new Worker(
       EVENT_QUEUE,
-      async (job: Job<TriggerEvent>, token?: string) => {
+      running.track(async (job: Job<TriggerEvent>, token?: string) => {
         const turn = await order.enter(job);
         if (!turn.deliver) {
           // An older event of this subscription is in flight or waiting for its retry. The next in
@@ -241,7 +263,7 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
           throw maskedError(error); // BullMQ stores the message and stack
         }
         await passOn(job);
-      },
+      }),
       {
         connection: redis,
         prefix: keys.prefix,
@@ -259,9 +281,12 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
     closing ??= (async () => {
       const workers = [pollWorker, eventWorker].filter((w): w is Worker => w !== undefined);
       let timer: NodeJS.Timeout | undefined;
-      // Stop taking jobs and wait for the running ones (pause), then close. Not close() then
-      // close(true): BullMQ's second close joins the first, still waiting for a hung job.
-      const graceful = Promise.all(workers.map((w) => w.pause())).then(() => 'drained' as const);
+      // Stop taking jobs, wait for the running ones, then close (forced past the deadline). Not
+      // close() then close(true): BullMQ's second close joins the first, still waiting for a hung
+      // job. Not pause() either: once the running jobs end it reconnects the blocking connection,
+      // which a close that came first no longer closes (a Redis client left reconnecting for ever).
+      await Promise.all(workers.map((w) => w.pause(true)));
+      const graceful = running.idle().then(() => 'drained' as const);
       const deadline = new Promise<'deadline'>((resolve) => {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
       });
