@@ -83,6 +83,8 @@ function toCatchable(error) {
   const catchable = new Error(detail.message);
   if (detail.code !== undefined) catchable.code = detail.code;
   catchable.cause = detail;
+  // Node-RED takes msg.error.message from toString(): the message alone, not "Error: ...".
+  catchable.toString = () => detail.message;
   delete catchable.stack;
   return catchable;
 }
