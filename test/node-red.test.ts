@@ -64,10 +64,12 @@ function flow(redisUrl: string, prefix: string) {
       redisUrl, prefix, wires: [['colEvents']],
     },
     debug('colEvents'),
+    { id: 'status1', type: 'status', z: 'tab1', scope: ['trig1'], wires: [['colStatus']] },
+    debug('colStatus'),
   ];
 }
 
-const COLLECTORS = ['colCustomer', 'colBad', 'colCharge', 'colCatch', 'colEvents'];
+const COLLECTORS = ['colCustomer', 'colBad', 'colCharge', 'colCatch', 'colEvents', 'colStatus'];
 
 /** Records what each collector (a debug node) receives; again after each (re)start, on the new nodes. */
 function watchCollectors() {
@@ -230,6 +232,20 @@ test('new_charge (status succeeded: the declined charge is left out) fires once 
   expect(events).toHaveLength(3);
   // Kept on close: the restart found the subscription and its cursor.
   expect(await service.status(SUBSCRIPTION_ID)).toMatchObject({ trigger: 'new_charge', connection_ref: 'conn1' });
+});
+
+test("the trigger's status shows polling, then failing with the last error when the key is refused", async () => {
+  const statuses = received.get('colStatus')!;
+  await waitFor('a polling status', () => statuses.find((m) => /^polling/.test(m.status?.text)));
+  emulator.revokeKey(TEST_KEY);
+  try {
+    fire('injPoll');
+    const failing = await waitFor('a failing status', () => statuses.find((m) => /^failing: /.test(m.status?.text)), 15_000);
+    expect(failing.status.fill).toBe('red');
+    expect(failing.status.text).not.toContain(TEST_KEY);
+  } finally {
+    emulator.restoreKey(TEST_KEY);
+  }
 });
 
 test('the key is absent from flows.json and present only encrypted in flows_cred.json', () => {
