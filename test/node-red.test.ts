@@ -248,6 +248,17 @@ test("the trigger's status shows polling, then failing with the last error when 
   }
 });
 
+test('deleting the trigger node from the flow unsubscribes it; a redeploy keeps the stored key', async () => {
+  const without = flow(redis.url, redis.prefix)
+    .filter((n) => !['trig1', 'injPoll', 'status1', 'colStatus'].includes(n.id))
+    // The editor sends a deployed config node back without its credentials (they are kept on the server).
+    .map((n) => (n.id === 'conn1' ? { ...n, credentials: undefined } : n));
+  const deployed = await adminPost('/flows', without, { 'Node-RED-Deployment-Type': 'full', 'Node-RED-API-Version': 'v1' });
+  expect(deployed.status).toBe(204);
+  await waitFor('the unsubscribe', async () => (await service.status(SUBSCRIPTION_ID)) === undefined);
+  expect(await service.list()).toEqual([]);
+});
+
 test('the key is absent from flows.json and present only encrypted in flows_cred.json', () => {
   const flows = readFileSync(join(userDir, 'flows.json'), 'utf8');
   expect(flows).toContain('stripe-connection');
