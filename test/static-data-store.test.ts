@@ -119,13 +119,13 @@ describe('pollOnce state handling', () => {
     await emulator.close();
   });
 
-  it("leaves the caller's state untouched when a poll fails half way (nothing delivered, nothing recorded)", async () => {
+  it("leaves the caller's state untouched when a poll fails (nothing delivered, nothing recorded), and the next poll emits what it missed", async () => {
     const host = new Host(client);
     await host.poll();
     const before = JSON.stringify(host.saved);
     await createCharges(client, 2);
-    const bad = clientFor(emulator, { connection: { secret_key: 'sk_test_notTheEmulatorsKey1' } });
-    await expect(pollOnce({ trigger: 'new_charge', client: bad, state: host.saved })).rejects.toThrow();
+    emulator.inject({ kind: 'status', status: 400, count: 1, match: { method: 'GET', path: '/v1/charges' } });
+    await expect(pollOnce({ trigger: 'new_charge', client, state: host.saved })).rejects.toMatchObject({ statusCode: 400 });
     expect(JSON.stringify(host.saved)).toBe(before);
     expect(await host.poll()).toHaveLength(2);
   });
