@@ -93,7 +93,7 @@ describe('n8n Stripe node', () => {
   });
 
   it('a Stripe error becomes a NodeApiError with type, code and request_id, without the key; continueOnFail returns it as an item', async () => {
-    const values = { resource: 'customers', operation: 'retrieve_customer', customer: 'cus_doesNotExist1' };
+    const values = { resource: 'customers', operation: 'retrieve_customer', customer_id: 'cus_doesNotExist1' };
     const error = await node.execute!.call(context(node, values) as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeApiError);
     const apiError = error as NodeApiError;
@@ -116,7 +116,7 @@ describe('n8n Stripe node', () => {
   it('a lookup field is filled by its loadOptions method (customers: email and id)', async () => {
     const client = clientFor(emulator);
     const { body } = await client.request<{ id: string }>({ method: 'POST', path: '/v1/customers', params: { email: 'lookup@example.com' } });
-    const property = node.description.properties.find((p) => p.name === 'customer' && p.displayOptions?.show?.operation?.[0] === 'retrieve_customer')!;
+    const property = node.description.properties.find((p) => p.name === 'customer_id' && p.displayOptions?.show?.operation?.[0] === 'retrieve_customer')!;
     const method = property.typeOptions!.loadOptionsMethod!;
     expect(method).toBe(lookupMethodName({ action: 'list_customers', value: 'id', label: 'email' }));
     const options = await node.methods!.loadOptions![method]!.call(context(node, {}) as never);
