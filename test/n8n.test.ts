@@ -168,3 +168,21 @@ describe('n8n credential', () => {
     expect(credential.properties.find((p) => p.name === 'secretKey')!.typeOptions).toEqual({ password: true });
   });
 });
+
+describe('n8n forms from the manifest', () => {
+  it('every lookup field names a loadOptions method the node has', () => {
+    for (const nodeType of [new StripeConnector(), new StripeConnectorTrigger()]) {
+      const methods = Object.keys(nodeType.methods!.loadOptions!);
+      const referenced = new Set<string>();
+      const walk = (properties: readonly { typeOptions?: { loadOptionsMethod?: string }; options?: unknown }[]): void => {
+        for (const p of properties) {
+          if (p.typeOptions?.loadOptionsMethod) referenced.add(p.typeOptions.loadOptionsMethod);
+          if (Array.isArray(p.options)) walk(p.options as never);
+        }
+      };
+      walk(nodeType.description.properties);
+      if (nodeType instanceof StripeConnector) expect(referenced.size).toBeGreaterThanOrEqual(19);
+      for (const method of referenced) expect(methods).toContain(method);
+    }
+  });
+});

@@ -54,6 +54,7 @@ export function manifestLookups(): Lookup[] {
   const m = stripeManifest();
   walk(m.actions.map((a) => a.input));
   walk(m.triggers.map((t) => t.options));
+  walk(m.$defs);
   return [...found.values()];
 }
 
