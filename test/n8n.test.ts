@@ -45,7 +45,7 @@ function context(nodeType: INodeType, values: INodeParameters, extra: Record<str
     getWorkflow: () => ({ id: 'wf-1', name: 'test', active: true }),
     getExecutionId: () => (extra.executionId as string) ?? 'exec-1',
     getInputData: () => [{ json: {} }],
-    getCredentials: async () => credentials(),
+    getCredentials: async () => ({ ...credentials(), ...((extra.credentials as IDataObject) ?? {}) }),
     getNodeParameter: (name: string, itemOrFallback?: unknown, fallback?: unknown) => {
       const value = parameters[name];
       const orElse = typeof itemOrFallback === 'number' ? fallback : itemOrFallback;
@@ -89,6 +89,15 @@ describe('n8n Stripe node', () => {
     expect((error as Error).message).toMatch(/email/);
     const badJson = await node.execute!.call(context(node, { resource: 'customers', operation: 'create_customer', additionalFields: { metadata: '{oops' } }) as never).catch((e: unknown) => e);
     expect((badJson as Error).message).toMatch(/^metadata: is not valid JSON/);
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it('a malformed key fails as a NodeOperationError naming secret_key, without echoing the key', async () => {
+    const badKey = 'pk_test_publishableNotSecret1';
+    const error = await node.execute!.call(context(node, { resource: 'balance', operation: 'retrieve_balance' }, { credentials: { secretKey: badKey } }) as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect((error as Error).message).toMatch(/secret_key/);
+    expect(JSON.stringify({ m: (error as Error).message, d: (error as NodeOperationError).description })).not.toContain(badKey);
     expect(emulator.requests).toHaveLength(0);
   });
 

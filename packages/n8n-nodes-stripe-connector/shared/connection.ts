@@ -5,6 +5,16 @@ import { FieldValueError } from './schema-fields';
 
 export const CREDENTIAL_NAME = 'stripeConnectorApi';
 
+/** The client of a node's credential; a malformed key fails here as a NodeOperationError naming the field. */
+export async function nodeClient(ctx: { getCredentials(name: string): Promise<ICredentialDataDecryptedObject>; getNode(): INode }): Promise<StripeClient> {
+  const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
+  try {
+    return clientFromCredentials(credentials);
+  } catch (error) {
+    throw toNodeError(ctx.getNode(), error);
+  }
+}
+
 export function clientFromCredentials(credentials: ICredentialDataDecryptedObject): StripeClient {
   const optional = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
   return createClient(

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, ILoadOptionsFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { runAction, type ManifestAction } from 'stripe-connector';
-import { CREDENTIAL_NAME, clientFromCredentials } from './connection';
+import { nodeClient } from './connection';
 import { fieldProperty, humanize, lookupMethodName, manifestLookups, stripeManifest, type JsonSchema } from './schema-fields';
 
 /** Fields the form lays out itself (Return All, Limit) rather than as a plain field. */
@@ -147,7 +147,7 @@ export function lookupMethods(): Record<string, LoadOptions> {
   const methods: Record<string, LoadOptions> = {};
   for (const lookup of manifestLookups()) {
     methods[lookupMethodName(lookup)] = async function (this: ILoadOptionsFunctions) {
-      const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
+      const client = await nodeClient(this);
       const page = (await runAction(lookup.action, { limit: 100 }, { client })) as { data?: IDataObject[] };
       return (page.data ?? []).map((object) => {
         const value = String(object[lookup.value]);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { getAction, parseActionInput, runParsed } from 'stripe-connector';
-import { CREDENTIAL_NAME, clientFromCredentials, toNodeError } from '../../shared/connection';
+import { CREDENTIAL_NAME, nodeClient, toNodeError } from '../../shared/connection';
 import { actionForm, actionNodeProperties, lookupMethods } from '../../shared/forms';
 import { inputFromValues } from '../../shared/schema-fields';
 
@@ -36,7 +36,7 @@ export class StripeConnector implements INodeType {
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
     const out: INodeExecutionData[] = [];
-    const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
+    const client = await nodeClient(this);
     for (let i = 0; i < items.length; i++) {
       try {
         const key = this.getNodeParameter('operation', i) as string;

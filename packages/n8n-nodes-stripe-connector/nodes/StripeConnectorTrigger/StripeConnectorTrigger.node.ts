@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { pollOnce } from 'stripe-connector';
-import { CREDENTIAL_NAME, clientFromCredentials, toNodeError } from '../../shared/connection';
+import { CREDENTIAL_NAME, nodeClient, toNodeError } from '../../shared/connection';
 import { lookupMethods, triggerNodeProperties, triggerOptionSchemas } from '../../shared/forms';
 import { inputFromValues } from '../../shared/schema-fields';
 
@@ -38,7 +38,7 @@ export class StripeConnectorTrigger implements INodeType {
   async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
     const trigger = this.getNodeParameter('trigger') as string;
     const values = this.getNodeParameter('options', {}) as IDataObject;
-    const client = clientFromCredentials(await this.getCredentials(CREDENTIAL_NAME));
+    const client = await nodeClient(this);
     const staticData = this.getWorkflowStaticData('node');
     const manual = this.getMode() === 'manual';
     try {
