@@ -177,10 +177,10 @@ test('create_customer runs from an inject and its result reaches the collector',
 });
 
 test("the editor's data: the manifest, and a lookup field's choices read with the deployed connection", async () => {
-  const manifest = await (await fetch(`${adminUrl}/stripe-connector/manifest`)).json();
+  const manifest = (await (await fetch(`${adminUrl}/stripe-connector/manifest`)).json()) as any;
   expect(manifest.actions).toHaveLength(125);
   expect(manifest.triggers.map((t: any) => t.key)).toContain('new_charge');
-  const lookup = await (await fetch(`${adminUrl}/stripe-connector/lookup?connection=conn1&action=list_customers&value=id&label=name`)).json();
+  const lookup = (await (await fetch(`${adminUrl}/stripe-connector/lookup?connection=conn1&action=list_customers&value=id&label=name`)).json()) as any;
   expect(lookup.ok).toBe(true);
   expect(lookup.items).toContainEqual({ value: received.get('colCustomer')![0].payload.id, label: 'Ada Lovelace' });
 });

@@ -28,9 +28,24 @@ function inputHash() {
     }
   };
   for (const folder of tsconfig.include) if (existsSync(join(ROOT, folder))) walk(join(ROOT, folder));
+  for (const pkg of subPackages()) for (const folder of ['tsconfig.json', 'package.json', ...JSON.parse(readFileSync(join(pkg, 'tsconfig.json'), 'utf8')).include]) {
+    const path = join(pkg, folder);
+    if (!existsSync(path)) continue;
+    if (folder.endsWith('.json')) files.push(relative(ROOT, path));
+    else walk(path);
+  }
   const hash = createHash('sha256');
   for (const file of files.sort()) hash.update(`${file}\0`).update(readFileSync(join(ROOT, file))).update('\0');
   return hash.digest('hex');
+}
+
+/** packages/* with their own tsconfig.json: built after the connector, whose declarations they compile against. */
+function subPackages() {
+  const dir = join(ROOT, 'packages');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'tsconfig.json')))
+    .map((entry) => join(dir, entry.name));
 }
 
 function run(command, args) {
@@ -49,5 +64,9 @@ if (process.argv.includes('--if-stale') && current) process.exit(0);
 rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
 run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
 run(process.execPath, [join(ROOT, 'dist', 'tools', 'esm-entries.js')]);
+for (const pkg of subPackages()) {
+  rmSync(join(pkg, 'dist'), { recursive: true, force: true });
+  run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(pkg, 'tsconfig.json')]);
+}
 // Recorded from the inputs as they were before compiling: a file edited during the build makes the next one rebuild.
 writeFileSync(RECORD, inputs);

@@ -26,3 +26,8 @@ export type { FailedEvent, ListFailedOptions, RetryOutcome } from './failed-even
 export { createTriggerWorker } from './worker';
 export type { EventDelivery, TriggerWorker, TriggerWorkerOptions } from './worker';
 export { EncryptedCredentialStore, deleteUnusedCredentials, parseEncryptionKey, connectionRef, EncryptionKeyError, ENCRYPTION_KEY_ENV } from './credentials';
+export type { PollStore, PollLockView } from './poll-store';
+export { StaticDataStore, emptyStaticPollState, staticPollStateFor } from './static-data-store';
+export type { StaticPollState } from './static-data-store';
+export { pollOnce } from './poll-once';
+export type { PollOnceInput, PollOnceOutput } from './poll-once';

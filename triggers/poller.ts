@@ -34,9 +34,9 @@ import { silentLogger, type Logger } from '../client/logger';
 import { listParams } from './catalogue';
 import { DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES } from './defaults';
 import type { TriggerDefinition } from './definitions';
-import type { HeldLock } from './lock';
+import type { PollLockView, PollStore } from './poll-store';
 import type { EventSink, TriggerEvent } from './sink';
-import { CursorConflictError, type CursorUpdate, type Fence, type PollState, type SeenTrim, type SubscriptionRecord, type SubscriptionStore } from './store';
+import { CursorConflictError, type CursorUpdate, type Fence, type PollState, type SeenTrim, type SubscriptionRecord } from './store';
 
 const PAGE_SIZE = 100;
 /**
@@ -51,7 +51,7 @@ const UNTIMED_SEEN_KEEP = 1_000;
 type StripeObject = { id: string; created?: number; livemode?: boolean } & Record<string, unknown>;
 
 export interface PollerDeps {
-  store: SubscriptionStore;
+  store: PollStore;
   client: StripeClient;
   sink: EventSink;
   /** Awaited before every Stripe request (the per-account rate limiter). */
@@ -121,7 +121,7 @@ interface Batch {
 export class Poller {
   private readonly trigger: TriggerDefinition;
   private readonly subscription: SubscriptionRecord;
-  private readonly lock: HeldLock;
+  private readonly lock: PollLockView;
   private readonly logger: Logger;
   private readonly lookback: number;
   private readonly maxPages: number;
@@ -136,7 +136,7 @@ export class Poller {
     private readonly deps: PollerDeps,
     subscription: SubscriptionRecord,
     trigger: TriggerDefinition,
-    lock: HeldLock,
+    lock: PollLockView,
   ) {
     this.subscription = subscription;
     this.trigger = trigger;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TriggerKeys } from './keys';
 import { LuaScript } from './lua';
+import type { PollStore } from './poll-store';
 
 export interface SubscriptionRecord {
   id: string;
@@ -198,7 +199,7 @@ export class CursorConflictError extends Error {
   }
 }
 
-export class SubscriptionStore {
+export class SubscriptionStore implements PollStore {
   constructor(
     readonly redis: Redis,
     readonly keys: TriggerKeys,
