@@ -27,6 +27,8 @@ export interface PlaygroundOptions {
   /** Redis for the Triggers tab; without it the tab says so. */
   redisUrl?: string;
   redisPrefix?: string;
+  /** A connection to start with (kept like one set from the page: in memory only). */
+  secretKey?: string;
 }
 
 export interface Playground {
@@ -111,8 +113,8 @@ class TriggerHub {
     if (!this.options.redisUrl) throw new HttpError(503, 'triggers need Redis: start the playground with REDIS_URL set (npm run playground starts one)');
     this.started ??= (async () => {
       const { Redis } = await import('ioredis');
-      const { TriggerService } = await import('../../triggers/service');
-      const { createTriggerWorker } = await import('../../triggers/worker');
+      const { TriggerService } = await import('../../triggers/service.js');
+      const { createTriggerWorker } = await import('../../triggers/worker.js');
       const url = this.options.redisUrl!;
       const prefix = this.options.redisPrefix ?? `{stripe-connector-playground-${process.pid}}`;
       const redis = new Redis(url, { maxRetriesPerRequest: null });
@@ -127,7 +129,7 @@ class TriggerHub {
           return { secret_key };
         },
         clientOptions: { apiBase: this.options.apiBase },
-        onEvent: (event) => {
+        onEvent: (event: unknown) => {
           this.recent.push(event);
           if (this.recent.length > 200) this.recent.shift();
           for (const listener of this.listeners) listener(event);
@@ -161,7 +163,17 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     if (key === 'x-lookup' && value && typeof value.action === 'string') lookupActions.add(value.action);
     return value;
   });
-  let held: Held | undefined;
+  const connect = (body: Record<string, unknown>): Held => {
+    const config = {
+      secret_key: body.secret_key,
+      ...(body.stripe_account ? { stripe_account: body.stripe_account } : {}),
+      ...(body.api_version ? { api_version: body.api_version } : {}),
+    };
+    // The client checks the key and the account before anything is kept.
+    const client = new StripeClient(config as never, { apiBase: options.apiBase });
+    return { client, secretKey: config.secret_key as string, account: config.stripe_account as string | undefined };
+  };
+  let held: Held | undefined = options.secretKey ? connect({ secret_key: options.secretKey }) : undefined;
   const triggers = new TriggerHub(options, () => held?.secretKey);
   const streams = new Set<ServerResponse>();
   let allowedHosts = new Set<string>();
@@ -170,16 +182,18 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     if (!held) throw new HttpError(409, 'set the connection first (Connection tab)');
     return held.client;
   };
-  const connectionView = () =>
-    held
+  const connectionView = () => ({
+    schema: manifest.connection.schema,
+    ...(held
       ? { connected: true, masked_key: maskKey(held.secretKey), mode: held.client.mode, account: held.account ?? null, api_version: held.client.apiVersion }
-      : { connected: false };
+      : { connected: false }),
+  });
 
   const mcpTools = async (surface: string) => {
     const [{ Client }, { InMemoryTransport }, { createMcpServer }] = await Promise.all([
       import('@modelcontextprotocol/sdk/client/index.js'),
       import('@modelcontextprotocol/sdk/inMemory.js'),
-      import('../mcp/server'),
+      import('../mcp/server.js'),
     ]);
     const server = createMcpServer({ client: requireClient(), tools: surface === 'all' ? ['all'] : undefined });
     const client = new Client({ name: 'stripe-connector-playground', version: '1' });
@@ -198,14 +212,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     const route = `${req.method} ${path}`;
     if (route === 'GET /api/connection') return connectionView();
     if (route === 'PUT /api/connection') {
-      const body = await readJson(req);
-      const config = {
-        secret_key: body.secret_key,
-        ...(body.stripe_account ? { stripe_account: body.stripe_account } : {}),
-        ...(body.api_version ? { api_version: body.api_version } : {}),
-      };
-      const client = new StripeClient(config as never, { apiBase: options.apiBase });
-      held = { client, secretKey: config.secret_key as string, account: config.stripe_account as string | undefined };
+      held = connect(await readJson(req));
       return connectionView();
     }
     if (route === 'DELETE /api/connection') {
