@@ -30,7 +30,7 @@ function inputHash() {
     }
   };
   for (const folder of tsconfig.include) if (existsSync(join(ROOT, folder))) walk(join(ROOT, folder), /\.(ts|json|mjs)$/);
-  walk(join(ROOT, PLAYGROUND), /\.(ts|tsx|json|css|html)$/);
+  walk(join(ROOT, PLAYGROUND), /\.(ts|mts|tsx|json|css|html)$/);
   const hash = createHash('sha256');
   for (const file of files.sort()) hash.update(`${file}\0`).update(readFileSync(join(ROOT, file))).update('\0');
   return hash.digest('hex');
@@ -53,6 +53,6 @@ rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
 run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
 run(process.execPath, [join(ROOT, 'dist', 'tools', 'esm-entries.js')]);
 run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(PLAYGROUND, 'tsconfig.json')]);
-run(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(PLAYGROUND, 'vite.config.ts')]);
+run(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(PLAYGROUND, 'vite.config.mts')]);
 // Recorded from the inputs as they were before compiling: a file edited during the build makes the next one rebuild.
 writeFileSync(RECORD, inputs);

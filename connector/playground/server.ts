@@ -58,7 +58,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// 'unsafe-eval': Ajv (rjsf's validator) compiles each schema into a function at run time. Only 'self'
+// scripts load (no CDN, no inline script), so what is evaluated is Ajv's code from our own bundle.
+const CSP = "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 class HttpError extends Error {
   constructor(readonly status: number, message: string, readonly problems?: { field: string; message: string }[]) {
@@ -112,9 +114,10 @@ class TriggerHub {
   start() {
     if (!this.options.redisUrl) throw new HttpError(503, 'triggers need Redis: start the playground with REDIS_URL set (npm run playground starts one)');
     this.started ??= (async () => {
-      const { Redis } = await import('ioredis');
-      const { TriggerService } = await import('../../triggers/service.js');
-      const { createTriggerWorker } = await import('../../triggers/worker.js');
+      // required here, not imported at the top: BullMQ and ioredis load only when the tab is used.
+      const { Redis } = require('ioredis') as typeof import('ioredis');
+      const { TriggerService } = require('../../triggers/service') as typeof import('../../triggers/service');
+      const { createTriggerWorker } = require('../../triggers/worker') as typeof import('../../triggers/worker');
       const url = this.options.redisUrl!;
       const prefix = this.options.redisPrefix ?? `{stripe-connector-playground-${process.pid}}`;
       const redis = new Redis(url, { maxRetriesPerRequest: null });
@@ -190,11 +193,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   });
 
   const mcpTools = async (surface: string) => {
-    const [{ Client }, { InMemoryTransport }, { createMcpServer }] = await Promise.all([
-      import('@modelcontextprotocol/sdk/client/index.js'),
-      import('@modelcontextprotocol/sdk/inMemory.js'),
-      import('../mcp/server.js'),
-    ]);
+    // The MCP SDK costs ~180 ms to load: only with the Agent tab.
+    const { Client } = require('@modelcontextprotocol/sdk/client/index.js') as typeof import('@modelcontextprotocol/sdk/client/index.js');
+    const { InMemoryTransport } = require('@modelcontextprotocol/sdk/inMemory.js') as typeof import('@modelcontextprotocol/sdk/inMemory.js');
+    const { createMcpServer } = require('../mcp/server') as typeof import('../mcp/server');
     const server = createMcpServer({ client: requireClient(), tools: surface === 'all' ? ['all'] : undefined });
     const client = new Client({ name: 'stripe-connector-playground', version: '1' });
     const [a, b] = InMemoryTransport.createLinkedPair();
@@ -317,6 +319,10 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     }
     const url = new URL(req.url ?? '/', 'http://playground.invalid');
     if (url.pathname === '/api/events' && req.method === 'GET') return events(res);
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (!url.pathname.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') res.writeHead(405).end();
       else asset(url.pathname, res);
