@@ -61,9 +61,6 @@ beforeAll(async () => {
   page = context.pages()[0] ?? (await context.newPage());
   page.on('request', (request) => requestedUrls.push(request.url()));
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
   await page.goto(playground.url);
 });
 

@@ -15,6 +15,7 @@ import { parseActionInput, runParsed } from '../runner';
 import { loadManifest, type Manifest } from '../manifest';
 import { standaloneSchema } from '../json-schema';
 import { testConnection } from '../index';
+import { ruleText } from '../../schemas/rules';
 
 export interface PlaygroundOptions {
   port?: number;
@@ -230,7 +231,12 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       const action = manifest.actions.find((a) => a.key === actionMatch[1]);
       if (!action) throw new HttpError(404, `no action ${actionMatch[1]}`);
       if (req.method === 'GET' && !actionMatch[2]) {
-        return { ...action, input: standaloneSchema(action.input, defs, { mode: 'bundle' }), output: standaloneSchema(action.output, defs, { mode: 'bundle' }) };
+        return {
+          ...action,
+          input: standaloneSchema(action.input, defs, { mode: 'bundle' }),
+          output: standaloneSchema(action.output, defs, { mode: 'bundle' }),
+          rule_texts: (action.rules ?? []).map(ruleText),
+        };
       }
       if (req.method === 'POST' && actionMatch[2]) {
         const body = await readJson(req);
@@ -245,7 +251,15 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
       // Only the list actions the manifest names as lookups: this endpoint is no general runner.
       if (!lookupActions.has(key)) throw new HttpError(400, `${key} is not a lookup`, [{ field: 'action', message: 'not a lookup action of the manifest' }]);
       const definition = getAction(key);
-      const result = (await runParsed(definition as never, parseActionInput(definition as never, { limit: 100 }), { client: requireClient() })) as { data?: Record<string, unknown>[] };
+      const client = requireClient();
+      // A page of 100 where the list takes a limit; a lookup whose list has other required inputs reports them.
+      let parsed: unknown;
+      try {
+        parsed = parseActionInput(definition as never, { limit: 100 });
+      } catch {
+        parsed = parseActionInput(definition as never, {});
+      }
+      const result = (await runParsed(definition as never, parsed as never, { client })) as { data?: Record<string, unknown>[] };
       const valueKey = query.get('value') ?? 'id';
       const labelKey = query.get('label') ?? 'id';
       return (result.data ?? []).map((item) => ({ value: item[valueKey], label: item[labelKey] ? `${item[labelKey]} (${item[valueKey]})` : String(item[valueKey]) }));

@@ -114,7 +114,8 @@ interface ActionSummary {
 interface ActionDetail extends ActionSummary {
   input: Record<string, any>;
   output: Record<string, any>;
-  rules?: { kind: string; fields: string[]; text?: string }[];
+  /** The field rules (exactly one of, at least one of, ...) in words, from the connector. */
+  rule_texts: string[];
 }
 
 /** The top-level fields of an output schema (through a `$ref` to its type, or the first object of a union). */
@@ -197,10 +198,10 @@ function ActionsTab() {
               {selected.title} <code>{selected.key}</code> <span className={`badge ${selected.hints.read_only ? 'read' : 'write'}`}>{selected.hints.read_only ? 'read' : 'write'}</span>
             </h2>
             <p>{selected.description}</p>
-            {selected.rules?.length ? (
+            {selected.rule_texts.length ? (
               <ul className="rules">
-                {selected.rules.map((rule, i) => (
-                  <li key={i}>{rule.text ?? `${rule.kind}: ${rule.fields.join(', ')}`}</li>
+                {selected.rule_texts.map((text) => (
+                  <li key={text}>{text}</li>
                 ))}
               </ul>
             ) : null}
