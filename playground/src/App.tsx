@@ -1,6 +1,6 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { api, ApiError, errorSchema } from './api';
-import { Form, FormBoundary, validator, widgets } from './forms';
+import { Form, FormBoundary, formDefaults, validator, widgets } from './forms';
 
 type Tab = 'connection' | 'actions' | 'triggers' | 'agent';
 
@@ -86,6 +86,7 @@ function ConnectionTab({ connection, onChange }: { connection: ConnectionView; o
             schema={connection.schema as any}
             uiSchema={{ secret_key: { 'ui:widget': 'password', 'ui:autocomplete': 'off' }, 'ui:submitButtonOptions': { submitText: 'Save connection' } }}
             validator={validator}
+                experimental_defaultFormStateBehavior={formDefaults}
             formData={formData}
             extraErrors={problems}
             noHtml5Validate
@@ -213,6 +214,7 @@ function ActionsTab() {
                 data-action-form={selected.key}
                 schema={selected.input as any}
                 validator={validator}
+                experimental_defaultFormStateBehavior={formDefaults}
                 widgets={widgets}
                 formData={formData}
                 extraErrors={serverErrors}
@@ -314,6 +316,7 @@ function TriggersTab() {
               id="trigger-form"
               schema={chosen.options as any}
               validator={validator}
+                experimental_defaultFormStateBehavior={formDefaults}
               widgets={widgets}
               formData={options}
               noHtml5Validate

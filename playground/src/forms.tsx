@@ -51,6 +51,12 @@ function LookupOrText(props: WidgetProps) {
 
 export const widgets = { TextWidget: LookupOrText };
 
+/**
+ * No empty objects for optional object fields: rjsf would otherwise send `shipping: {}` and then
+ * demand shipping's required fields of a form that never mentioned shipping.
+ */
+export const formDefaults = { emptyObjectFields: 'skipEmptyDefaults' } as const;
+
 export { Form };
 
 /** A renderer error shows where the form would be, with the action's key (the browser test looks for it). */
