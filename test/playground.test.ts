@@ -179,6 +179,8 @@ describe('the playground page', () => {
     await page.waitForSelector('#result.ok');
     expect(JSON.parse((await page.textContent('#result-json'))!)).toMatchObject({ object: 'charge', customer: customer.id, amount: 2500 });
     await shot('lookup');
+    await page.evaluate(() => document.querySelector('.detail h2').scrollIntoView());
+    await shot('readme');
   });
 
   test('subscribes new_charge, and a new charge appears live with the subscription\'s cursor', async () => {
