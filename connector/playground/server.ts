@@ -116,13 +116,9 @@ class TriggerHub {
     if (!this.options.redisUrl) throw new HttpError(503, 'triggers need Redis: start the playground with REDIS_URL set (npm run playground starts one)');
     this.started ??= (async () => {
       // required here, not imported at the top: BullMQ and ioredis load only when the tab is used.
-      const { Redis } = require('ioredis') as typeof import('ioredis');
-      const { TriggerService } = require('../../triggers/service') as typeof import('../../triggers/service');
       const { createTriggerWorker } = require('../../triggers/worker') as typeof import('../../triggers/worker');
       const url = this.options.redisUrl!;
       const prefix = this.options.redisPrefix ?? `{stripe-connector-playground-${process.pid}}`;
-      const redis = new Redis(url, { maxRetriesPerRequest: null });
-      const service = new TriggerService({ redis, prefix });
       const worker = createTriggerWorker({
         connection: url,
         prefix,
@@ -139,14 +135,8 @@ class TriggerHub {
           for (const listener of this.listeners) listener(event);
         },
       });
-      return {
-        service,
-        close: async () => {
-          await worker.close(5_000);
-          await service.close();
-          await redis.quit();
-        },
-      };
+      // The worker's own service: one Redis connection set, closed with the worker.
+      return { service: worker.service, close: () => worker.close(5_000) };
     })();
     return this.started;
   }
@@ -195,20 +185,9 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 
   const mcpTools = async (surface: string) => {
     // The MCP SDK costs ~180 ms to load: only with the Agent tab.
-    const { Client } = require('@modelcontextprotocol/sdk/client/index.js') as typeof import('@modelcontextprotocol/sdk/client/index.js');
-    const { InMemoryTransport } = require('@modelcontextprotocol/sdk/inMemory.js') as typeof import('@modelcontextprotocol/sdk/inMemory.js');
-    const { createMcpServer } = require('../mcp/server') as typeof import('../mcp/server');
-    const server = createMcpServer({ client: requireClient(), tools: surface === 'all' ? ['all'] : undefined });
-    const client = new Client({ name: 'stripe-connector-playground', version: '1' });
-    const [a, b] = InMemoryTransport.createLinkedPair();
-    await Promise.all([server.connect(a), client.connect(b)]);
-    try {
-      const { tools } = await client.listTools();
-      return tools.map((tool) => ({ name: tool.name, title: tool.title ?? tool.annotations?.title, description: tool.description, bytes: Buffer.byteLength(JSON.stringify(tool)), tool }));
-    } finally {
-      await client.close();
-      await server.close();
-    }
+    const { listToolsAsAgent } = require('../mcp/listing') as typeof import('../mcp/listing');
+    const tools = await listToolsAsAgent({ client: requireClient(), tools: surface === 'all' ? ['all'] : undefined });
+    return tools.map((tool) => ({ name: tool.name, title: tool.title ?? tool.annotations?.title, description: tool.description, bytes: Buffer.byteLength(JSON.stringify(tool)), tool }));
   };
 
   async function api(req: IncomingMessage, path: string, query: URLSearchParams): Promise<unknown> {
