@@ -19,7 +19,7 @@ import { demoRedis } from './redis';
  */
 
 const execFileAsync = promisify(execFile);
-const CLI = join(__dirname, '..', 'connector', 'cli.js');
+const CLI = join(__dirname, '..', 'connector', 'cli', 'main.js');
 const DEMO_KEY = 'sk_test_demoKeyForTheLocalEmulator42';
 
 async function main(): Promise<void> {
