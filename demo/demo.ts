@@ -1,7 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -12,6 +9,7 @@ import { TriggerService } from '../triggers/service';
 import type { TriggerEvent } from '../triggers/sink';
 import { createTriggerWorker } from '../triggers/worker';
 import { formatAmount } from '../schemas/currency';
+import { demoRedis } from './redis';
 
 /**
  * The main job: start the Stripe emulator, drive the connector's CLI exactly as a user would (a
@@ -21,7 +19,7 @@ import { formatAmount } from '../schemas/currency';
  */
 
 const execFileAsync = promisify(execFile);
-const CLI = join(__dirname, '..', 'connector', 'cli.js');
+const CLI = join(__dirname, '..', 'connector', 'cli', 'main.js');
 const DEMO_KEY = 'sk_test_demoKeyForTheLocalEmulator42';
 
 async function main(): Promise<void> {
@@ -58,53 +56,6 @@ async function main(): Promise<void> {
   } finally {
     await emulator.close();
   }
-}
-
-interface DemoRedis {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** REDIS_URL when set; otherwise a throwaway redis-server on a free port, stopped at the end. */
-async function demoRedis(): Promise<DemoRedis> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
-  const dir = mkdtempSync(join(tmpdir(), 'stripe-connector-demo-'));
-  const port = await freePort();
-  const proc: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const failed = new Promise<never>((_, reject) => proc.once('error', (e) => reject(new Error(`cannot start redis-server (${e.message}); install Redis or set REDIS_URL`))));
-  const url = `redis://127.0.0.1:${port}`;
-  let exited = false;
-  proc.once('exit', () => void (exited = true));
-  for (let i = 0; ; i++) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    const up = await Promise.race([probe.connect().then(() => probe.ping()), failed]).catch((e: Error) => (e.message.includes('redis-server') ? Promise.reject(e) : undefined));
-    probe.disconnect();
-    if (up === 'PONG') break;
-    if (exited || i > 200) throw new Error('redis-server did not start; install Redis or set REDIS_URL');
-    await sleep(50);
-  }
-  return {
-    url,
-    stop: async () => {
-      await new Promise<void>((resolve) => {
-        proc.once('exit', () => resolve());
-        proc.kill('SIGTERM');
-      });
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function triggersDemo(emulator: Emulator, step: (action: string, input: Record<string, unknown>) => Promise<any>): Promise<void> {

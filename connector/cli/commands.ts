@@ -203,6 +203,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./events.js')).eventsCommand,
   },
   {
+    name: 'playground',
+    synopsis: 'playground [--port N] [--host H]',
+    summary: 'a local web page: the connection, every action\'s form, triggers live, the MCP tools',
+    positionals: { names: [], min: 0, max: 0 },
+    options: {
+      port: { type: 'string', value: 'N', description: 'port to listen on (default 4242; 0 picks a free one)' },
+      host: { type: 'string', value: 'H', description: 'address to bind (default 127.0.0.1: the page acts with the key it holds)' },
+    },
+    notes:
+      'The key is set in the page and kept in the server\'s memory only (STRIPE_SECRET_KEY, when set, is used at start).\n' +
+      'STRIPE_API_BASE points it at another Stripe (the emulator); the Triggers tab needs REDIS_URL.\n' +
+      '`npm run playground` starts it on the project\'s emulator with a Redis of its own.',
+    section: 'Actions',
+    load: async () => (await import('./playground.js')).playgroundCommand,
+  },
+  {
     name: 'worker',
     synopsis: 'worker [--concurrency N] [--webhook URL]',
     summary: 'run scheduled polls; events on stdout or POSTed to URL',
