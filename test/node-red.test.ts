@@ -112,7 +112,11 @@ async function startRuntime() {
     telemetry: { enabled: false },
     externalModules: { autoInstall: false, palette: { allowInstall: false } },
   });
+  // RED.start() resolves before the flows (and the credentials, with their encryption setting) have
+  // loaded; a deploy that comes first on a busy machine is saved unencrypted and then wiped by the load.
+  const flowsStarted = new Promise<void>((resolve) => RED.events.once('flows:started', () => resolve()));
   await RED.start();
+  await flowsStarted;
 }
 
 async function stopRuntime() {
