@@ -21,8 +21,10 @@ export class ShardQueues {
     const id = `${shard}/${name}`;
     let queue = this.queues.get(id);
     if (!queue) {
+      const prefix = this.keys.shardPrefixes[shard];
+      if (prefix === undefined) throw new Error(`no shard ${JSON.stringify(shard)}: there are ${this.keys.shardCount} (0 to ${this.keys.shardCount - 1})`);
       const { Queue } = bullmq();
-      queue = new Queue(name, { connection: this.connection, prefix: this.keys.shardPrefixes[shard]! });
+      queue = new Queue(name, { connection: this.connection, prefix });
       this.queues.set(id, queue);
     }
     return queue;

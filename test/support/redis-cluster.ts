@@ -5,6 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,6 +46,19 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   }
 }
 
+/**
+ * A node also listens on its cluster bus port, port + 10000 (Redis 7's --cluster-port could move it,
+ * Redis 6 has none): that one must be free and in range too.
+ */
+async function busPortFree(port: number): Promise<boolean> {
+  if (port + 10_000 > 65_535) return false;
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port + 10_000, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 export async function startTestRedisCluster(masters = 3): Promise<TestRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'sc-redis-cluster-'));
   const procs: ChildProcess[] = [];
@@ -69,19 +83,16 @@ export async function startTestRedisCluster(masters = 3): Promise<TestRedisClust
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const ports: number[] = [];
-    // Each node also listens on a cluster bus port; its default (port + 10000) can be taken or out of range.
-    while (ports.length < masters * 2) {
+    const dataPorts: number[] = [];
+    while (dataPorts.length < masters) {
       const port = await freePort();
-      if (!ports.includes(port)) ports.push(port);
+      if (!dataPorts.includes(port) && (await busPortFree(port))) dataPorts.push(port);
     }
-    const dataPorts = ports.slice(0, masters);
-    dataPorts.forEach((port, i) => {
+    dataPorts.forEach((port) => {
       const proc = spawn(
         'redis-server',
         [
           '--port', String(port),
-          '--cluster-port', String(ports[masters + i]),
           '--bind', '127.0.0.1',
           '--cluster-enabled', 'yes',
           '--cluster-config-file', join(dir, `nodes-${port}.conf`),
