@@ -26,8 +26,8 @@ export { actionSchemas, buildManifest, loadManifest, manifestAction, manifestTri
 export { standaloneSchema } from './json-schema';
 export type { JsonSchema, SchemaDefs, StandaloneOptions } from './json-schema';
 export type { Manifest, ManifestAction, ManifestTrigger } from './manifest';
-export { TriggerService, createTriggerWorker, FailedEvents, listTriggers, getTrigger, pollOnce, StaticDataStore, EncryptedCredentialStore, DEFAULT_PREFIX as TRIGGER_REDIS_PREFIX, EVENT_QUEUE as TRIGGER_EVENT_QUEUE, POLL_QUEUE as TRIGGER_POLL_QUEUE } from '../triggers';
-export type { TriggerEvent, TriggerDefinition, PollOnceInput, PollOnceOutput, StaticPollState, PollStore, SubscribeInput, SubscriptionInfo, CredentialResolver, EventDelivery, TriggerWorker, TriggerWorkerOptions, TriggerServiceOptions, PollOutcome, FailedEvent, ListFailedOptions, RetryOutcome } from '../triggers';
+export { TriggerService, createTriggerWorker, FailedEvents, listTriggers, getTrigger, pollOnce, StaticDataStore, EncryptedCredentialStore, DEFAULT_PREFIX as TRIGGER_REDIS_PREFIX, EVENT_QUEUE as TRIGGER_EVENT_QUEUE, POLL_QUEUE as TRIGGER_POLL_QUEUE, ShardCountMismatchError } from '../triggers';
+export type { TriggerEvent, TriggerDefinition, PollOnceInput, PollOnceOutput, StaticPollState, PollStore, SubscribeInput, SubscriptionInfo, CredentialResolver, EventDelivery, TriggerWorker, TriggerWorkerOptions, TriggerServiceOptions, PollOutcome, FailedEvent, ListFailedOptions, RetryOutcome, RedisClient, RedisClusterConnection, RedisConnectionSpec } from '../triggers';
 export { amountProblem, currencyDecimals, formatAmount, toMinorUnits, ZERO_DECIMAL_CURRENCIES, THREE_DECIMAL_CURRENCIES } from '../schemas/currency';
 
 /** A client for one connection (the key is checked here, before any request). */

@@ -5,7 +5,7 @@
  * another reference does not decrypt. Library hosts bring their own store and pass a resolver.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { isRedisCluster, type RedisClient } from './redis';
 import type { ConnectionConfig } from '../client/connection';
 import type { TriggerKeys } from './keys';
 import type { CredentialResolver } from './runner';
@@ -71,7 +71,7 @@ export class EncryptedCredentialStore {
   private readonly key: Buffer;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: TriggerKeys,
     encryptionKey: string | Buffer | undefined = process.env[ENCRYPTION_KEY_ENV],
   ) {
@@ -114,12 +114,14 @@ export class EncryptedCredentialStore {
  * deleted.
  */
 export async function deleteUnusedCredentials(
-  redis: Redis,
+  redis: RedisClient,
   keys: TriggerKeys,
   ref: string,
   referencedRefs: () => Promise<Iterable<string>>,
 ): Promise<boolean> {
-  const conn = redis.duplicate();
+  // Its own connection, as WATCH holds per connection (a Cluster's copy sends the WATCH and the MULTI
+  // to the record's node over one). The two arms differ only in type: duplicate() on the union.
+  const conn: RedisClient = isRedisCluster(redis) ? redis.duplicate() : redis.duplicate();
   conn.on('error', () => undefined);
   try {
     const key = keys.cred(ref);

@@ -12,7 +12,7 @@
  * with its own worker.
  */
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import { LuaScript } from './lua';
 
 // Drops finished or missing jobs from the head (at most ARGV limit), returns the head id or false.
@@ -72,7 +72,7 @@ export type EnterResult = { deliver: true } | { deliver: false; rank: number; he
 export class DeliveryOrder {
   constructor(
     private readonly queue: Queue,
-    private readonly redis?: Redis,
+    private readonly redis?: RedisClient,
   ) {}
 
   static pendingKey(prefix: string, subscriptionId: string): string {
@@ -87,8 +87,8 @@ export class DeliveryOrder {
     return this.queue.toKey('');
   }
 
-  private async client(): Promise<Redis> {
-    return this.redis ?? ((await this.queue.getBackend().client) as unknown as Redis);
+  private async client(): Promise<RedisClient> {
+    return this.redis ?? ((await this.queue.getBackend().client) as unknown as RedisClient);
   }
 
   /** Before enqueueing: the page's job ids, in emit order. */

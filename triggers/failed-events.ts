@@ -5,7 +5,7 @@
  * with a fresh set of attempts (the CLI: `stripe-connector events failed` / `events retry`).
  */
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import type { TriggerEvent } from './sink';
 
 export interface FailedEvent {
@@ -37,17 +37,28 @@ export type RetryOutcome = 'retried' | 'not_failed' | 'not_found';
 const PAGE = 500;
 
 export class FailedEvents {
-  constructor(readonly queue: Queue) {}
+  readonly queues: readonly Queue[];
 
-  private async redis(): Promise<Redis> {
-    return (await this.queue.getBackend().client) as unknown as Redis;
+  /**
+   * `queues`: the events queue, or every shard's (TriggerService.failedEvents() passes them all).
+   * `queueOfJob` says which queue holds an event job id; without it `retry` looks in each.
+   */
+  constructor(
+    queues: Queue | readonly Queue[],
+    private readonly queueOfJob?: (jobId: string) => Queue,
+  ) {
+    this.queues = Array.isArray(queues) ? [...queues] : [queues as Queue];
   }
 
-  private async stalls(id: string): Promise<number> {
-    return Number((await (await this.redis()).hget(this.queue.toKey(id), 'stc')) ?? 0);
+  private async redis(queue: Queue): Promise<RedisClient> {
+    return (await queue.getBackend().client) as unknown as RedisClient;
   }
 
-  private async describe(job: Job<TriggerEvent>): Promise<FailedEvent> {
+  private async stalls(queue: Queue, id: string): Promise<number> {
+    return Number((await (await this.redis(queue)).hget(queue.toKey(id), 'stc')) ?? 0);
+  }
+
+  private async describe(queue: Queue, job: Job<TriggerEvent>): Promise<FailedEvent> {
     return {
       id: job.id!,
       subscription_id: job.data.subscription_id,
@@ -55,26 +66,43 @@ export class FailedEvents {
       object_id: job.data.object_id,
       failed_reason: job.failedReason ?? '',
       attempts_made: job.attemptsMade,
-      stalls: await this.stalls(job.id!),
+      stalls: await this.stalls(queue, job.id!),
       failed_at: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
       event: job.data,
     };
   }
 
-  /** The failed events, oldest failure first. */
+  /** The failed events, oldest failure first (across the queues: each one's oldest, merged). */
   async list(options: ListFailedOptions = {}): Promise<FailedEvent[]> {
     const limit = options.limit ?? 100;
+    const all: FailedEvent[] = [];
+    for (const queue of this.queues) all.push(...(await this.listOne(queue, options.subscription, limit)));
+    if (this.queues.length === 1) return all;
+    const at = (e: FailedEvent) => (e.failed_at === null ? Number.POSITIVE_INFINITY : Date.parse(e.failed_at));
+    return all.sort((a, b) => at(a) - at(b)).slice(0, limit);
+  }
+
+  private async listOne(queue: Queue, subscription: string | undefined, limit: number): Promise<FailedEvent[]> {
     const out: FailedEvent[] = [];
     for (let start = 0; out.length < limit; start += PAGE) {
-      const jobs = (await this.queue.getJobs(['failed'], start, start + PAGE - 1, true)) as Job<TriggerEvent>[];
+      const jobs = (await queue.getJobs(['failed'], start, start + PAGE - 1, true)) as Job<TriggerEvent>[];
       for (const job of jobs) {
-        if (!job?.data || (options.subscription !== undefined && job.data.subscription_id !== options.subscription)) continue;
-        out.push(await this.describe(job));
+        if (!job?.data || (subscription !== undefined && job.data.subscription_id !== subscription)) continue;
+        out.push(await this.describe(queue, job));
         if (out.length >= limit) break;
       }
       if (jobs.length < PAGE) break;
     }
     return out;
+  }
+
+  /** The job and its queue, or undefined. */
+  private async find(id: string): Promise<{ queue: Queue; job: Job } | undefined> {
+    for (const queue of this.queueOfJob ? [this.queueOfJob(id)] : this.queues) {
+      const job = await queue.getJob(id);
+      if (job) return { queue, job };
+    }
+    return undefined;
   }
 
   /**
@@ -84,16 +112,17 @@ export class FailedEvents {
   async retry(ids: string[]): Promise<Array<{ id: string; outcome: RetryOutcome }>> {
     const out: Array<{ id: string; outcome: RetryOutcome }> = [];
     for (const id of ids) {
-      const job = await this.queue.getJob(id);
-      if (!job) {
+      const found = await this.find(id);
+      if (!found) {
         out.push({ id, outcome: 'not_found' });
         continue;
       }
+      const { queue, job } = found;
       if ((await job.getState()) !== 'failed') {
         out.push({ id, outcome: 'not_failed' });
         continue;
       }
-      await (await this.redis()).hdel(this.queue.toKey(id), 'stc');
+      await (await this.redis(queue)).hdel(queue.toKey(id), 'stc');
       await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       out.push({ id, outcome: 'retried' });
     }

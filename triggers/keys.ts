@@ -1,18 +1,23 @@
 /**
  * Where everything lives in Redis. One prefix for our keys and BullMQ's (its `prefix` option, never
- * ioredis `keyPrefix`), with a `{hash tag}` so every key hashes to one Redis Cluster slot and the Lua
- * scripts (which touch several keys) stay legal on a cluster.
+ * ioredis `keyPrefix`), with a `{hash tag}` so every key of one shard hashes to one Redis Cluster slot
+ * and the Lua scripts (which touch several keys) stay legal on a cluster. With one shard (the
+ * default) the shard's prefix is the base prefix; with N, shard i's is derived from it (shards.ts).
  *
- *   <prefix>:trg:subs              set    subscription ids
- *   <prefix>:trg:sub:<id>          hash   trigger, options (JSON), connection_ref, every_ms, created_at
- *   <prefix>:trg:state:<id>        hash   cursor_id, watermark, version, generation, trimmed_below, baselined,
+ *   <shard>:trg:subs               set    the shard's subscription ids
+ *   <shard>:trg:sub:<id>           hash   trigger, options (JSON), connection_ref, every_ms, created_at
+ *   <shard>:trg:state:<id>         hash   cursor_id, watermark, version, generation, trimmed_below, baselined,
  *                                         status, last_error, ...
- *   <prefix>:trg:seen:<id>         zset   object ids handled recently, scored by `created` (untimed: a sequence)
- *   <prefix>:trg:lock:<id>         string the poll lock's token (PX expiry)
+ *   <shard>:trg:seen:<id>          zset   object ids handled recently, scored by `created` (untimed: a sequence)
+ *   <shard>:trg:lock:<id>          string the poll lock's token (PX expiry)
+ *   <shard>:trg:pending:<id>       zset   undelivered event job ids, in emit order (delivery.ts)
+ *   <shard>:<queue>:...            BullMQ's own keys (queues `trigger-polls` and `trigger-events`)
  *   <prefix>:trg:rate:<acct hash>  hash   token bucket of one Stripe account (hash of key/account, never the key)
  *   <prefix>:trg:cred:<ref>        string the CLI's AES-256-GCM sealed connection (credentials.ts)
- *   <prefix>:<queue>:...           BullMQ's own keys (queues `trigger-polls` and `trigger-events`)
+ *   <prefix>:trg:shards            string the shard count the subscriptions were written with
  */
+import { shardIndex, shardPrefixes } from './shards';
+
 export const DEFAULT_PREFIX = '{stripe-connector}';
 export const POLL_QUEUE = 'trigger-polls';
 export const EVENT_QUEUE = 'trigger-events';
@@ -27,30 +32,60 @@ export function assertSubscriptionId(id: string): void {
 }
 
 export class TriggerKeys {
-  constructor(readonly prefix: string = DEFAULT_PREFIX) {
+  /** Shard i's prefix (`[prefix]` with one shard). */
+  readonly shardPrefixes: readonly string[];
+
+  /**
+   * `prefix` is the base prefix: the shared keys (rate-limit buckets, credentials, the shard count)
+   * and, with one shard, everything. `shardCount` (default 1) is how many shards the subscriptions
+   * are spread over.
+   */
+  constructor(
+    readonly prefix: string = DEFAULT_PREFIX,
+    readonly shardCount: number = 1,
+  ) {
     if (!/\{[^{}]+\}/.test(prefix)) throw new Error(`the Redis prefix ${JSON.stringify(prefix)} needs a {hash tag} (e.g. {stripe-connector})`);
+    this.shardPrefixes = shardPrefixes(prefix, shardCount);
   }
 
-  subs(): string {
+  /** The shard a subscription lives in. */
+  shardOf(id: string): number {
+    return shardIndex(id, this.shardCount);
+  }
+  /** The prefix of a subscription's shard: its keys and its queues. */
+  prefixOf(id: string): string {
+    return this.shardPrefixes[this.shardOf(id)]!;
+  }
+
+  /** The subscription ids of one shard. */
+  subs(shard: number): string {
+    return `${this.shardPrefixes[shard]}:trg:subs`;
+  }
+  /** The subscription ids of the one-shard layout (what a sharded start checks is empty). */
+  unshardedSubs(): string {
     return `${this.prefix}:trg:subs`;
   }
   sub(id: string): string {
-    return `${this.prefix}:trg:sub:${id}`;
+    return `${this.prefixOf(id)}:trg:sub:${id}`;
   }
   state(id: string): string {
-    return `${this.prefix}:trg:state:${id}`;
+    return `${this.prefixOf(id)}:trg:state:${id}`;
   }
   seen(id: string): string {
-    return `${this.prefix}:trg:seen:${id}`;
+    return `${this.prefixOf(id)}:trg:seen:${id}`;
   }
   lock(id: string): string {
-    return `${this.prefix}:trg:lock:${id}`;
+    return `${this.prefixOf(id)}:trg:lock:${id}`;
   }
+  /** Shared by every shard: one bucket per account, whichever shard its subscriptions are in. */
   rate(accountHash: string): string {
     return `${this.prefix}:trg:rate:${accountHash}`;
   }
   cred(ref: string): string {
     return `${this.prefix}:trg:cred:${ref}`;
+  }
+  shardCountKey(): string {
+    return `${this.prefix}:trg:shards`;
   }
 }
 
@@ -62,4 +97,10 @@ export class TriggerKeys {
  */
 export function eventJobId(subscriptionId: string, generation: string, objectId: string): string {
   return generation ? `${subscriptionId}.${generation}.${objectId}` : `${subscriptionId}.${objectId}`;
+}
+
+/** The subscription an event job id belongs to (the part before the first `.`; ids hold no `.`). */
+export function subscriptionOfEventJob(jobId: string): string {
+  const dot = jobId.indexOf('.');
+  return dot < 0 ? jobId : jobId.slice(0, dot);
 }

@@ -5,7 +5,7 @@
  * cursor: the compare-and-set script refuses a writer whose token is no longer the lock's value.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import type { TriggerKeys } from './keys';
 import { LuaScript } from './lua';
 
@@ -23,7 +23,7 @@ export class HeldLock {
   #released = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly key: string,
     readonly token: string,
     private readonly ttlMs: number,
@@ -72,7 +72,7 @@ export class PollLock {
   readonly ttlMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: TriggerKeys,
     options: PollLockOptions = {},
   ) {

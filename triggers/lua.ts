@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 
 /**
  * A Lua script sent by its SHA1 (EVALSHA), so the hot ones (a rate-limit token before every Stripe
@@ -14,7 +14,7 @@ export class LuaScript {
   }
 
   /** Same arguments as EVAL: the number of keys, then the keys, then the arguments. */
-  async run(redis: Redis, numKeys: number, ...keysAndArgs: string[]): Promise<unknown> {
+  async run(redis: RedisClient, numKeys: number, ...keysAndArgs: string[]): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, numKeys, ...keysAndArgs);
     } catch (error) {

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import type { ConnectionConfig } from '../client/connection';
 import type { TriggerKeys } from './keys';
 import { LuaScript } from './lua';
@@ -96,7 +96,7 @@ export class AccountRateLimiter {
   private readonly buckets: Record<'test' | 'live', { capacity: string; refill: string }>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: TriggerKeys,
     options: RateLimiterOptions = {},
   ) {

@@ -4,7 +4,7 @@
  * status. Shared by the worker (scheduled polls) and TriggerService.pollNow.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import { StripeClient, type StripeClientOptions } from '../client/client';
 import type { ConnectionConfig } from '../client/connection';
 import { StripeAuthenticationError, StripeError, StripePermissionError, maskSecrets } from '../client/errors';
@@ -36,7 +36,7 @@ export interface BackoffOptions {
 }
 
 export interface PollRunnerOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: TriggerKeys;
   resolveCredentials: CredentialResolver;
   /** Passed to each StripeClient (apiBase for the emulator, retry settings). */

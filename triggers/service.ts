@@ -1,20 +1,22 @@
 /**
  * The host's API for subscriptions: subscribe, unsubscribe, list, status, pollNow. Subscriptions and
- * their state live in Redis; each has one BullMQ Job Scheduler on the polls queue, so any number of
- * workers (createTriggerWorker) share them.
+ * their state live in Redis; each has one BullMQ Job Scheduler on the polls queue of its shard, so any
+ * number of workers (createTriggerWorker) share them.
  */
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { StripeClientOptions } from '../client/client';
 import type { Logger } from '../client/logger';
 import { getTrigger } from './catalogue';
-import { bullmq } from './queue-libs';
 import { COMMON_OPTION_NAMES } from './defaults';
 import { intervalMs } from './interval';
-import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys, assertSubscriptionId } from './keys';
+import { FailedEvents } from './failed-events';
+import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys, assertSubscriptionId, subscriptionOfEventJob } from './keys';
+import type { RedisClient } from './redis';
 import { PollRunner, type BackoffOptions, type CredentialResolver, type PollOutcome } from './runner';
-import { CollectingSink, QueueSink, type EventSink, type TriggerEvent } from './sink';
+import { ShardQueues, ShardedQueueSink } from './shard-queues';
+import { ShardCountMismatchError, checkShardCount } from './shards';
+import { CollectingSink, type EventSink, type TriggerEvent } from './sink';
 import { SubscriptionStore, type PollState, type SubscriptionRecord } from './store';
 
 export interface SubscribeInput {
@@ -32,10 +34,17 @@ export interface SubscriptionInfo extends SubscriptionRecord {
 }
 
 export interface TriggerServiceOptions {
-  /** An ioredis connection you own (not closed by `close()`). */
-  redis: Redis;
+  /** An ioredis connection you own (not closed by `close()`): a `Redis`, or a `Cluster` for a Redis Cluster. */
+  redis: RedisClient;
   /** Default `{stripe-connector}`; must contain a {hash tag}. */
   prefix?: string;
+  /**
+   * How many shards the subscriptions are spread over, each with its own `{hash tag}` prefix and its
+   * own queues (shards.ts), so a Redis Cluster spreads them over its masters. Default 1 (everything
+   * under `prefix`, the layout of earlier versions). Every service, worker and CLI on one Redis must
+   * use the same count: the first one records it, and the others refuse to start with another.
+   */
+  shards?: number;
   /** Needed by pollNow only. */
   resolveCredentials?: CredentialResolver;
   clientOptions?: StripeClientOptions;
@@ -67,22 +76,79 @@ export interface PollNowOptions {
 export class TriggerService {
   readonly keys: TriggerKeys;
   readonly store: SubscriptionStore;
-  readonly pollQueue: Queue;
-  readonly eventQueue: Queue;
+  private readonly queues: ShardQueues;
+  private readonly sink: EventSink;
   private runner?: PollRunner;
+  private layoutChecked?: Promise<void>;
 
   constructor(private readonly options: TriggerServiceOptions) {
-    this.keys = new TriggerKeys(options.prefix ?? DEFAULT_PREFIX);
+    this.keys = new TriggerKeys(options.prefix ?? DEFAULT_PREFIX, options.shards ?? 1);
     this.store = new SubscriptionStore(options.redis, this.keys);
-    const queueOpts = { connection: options.redis, prefix: this.keys.prefix };
-    const { Queue } = bullmq();
-    this.pollQueue = new Queue(POLL_QUEUE, queueOpts);
-    this.eventQueue = new Queue(EVENT_QUEUE, queueOpts);
+    this.queues = new ShardQueues(options.redis, this.keys);
+    this.sink = new ShardedQueueSink(this.keys, (shard) => this.eventQueueOfShard(shard));
+  }
+
+  /** The polls queue, with one shard. With more, each shard has its own: pollQueueOf(id). */
+  get pollQueue(): Queue {
+    return this.queues.get(POLL_QUEUE, this.onlyShard('pollQueue', 'pollQueueOf(subscriptionId)'));
+  }
+
+  /** The events queue, with one shard. With more, each shard has its own: eventQueueOf(id), eventQueues(). */
+  get eventQueue(): Queue {
+    return this.queues.get(EVENT_QUEUE, this.onlyShard('eventQueue', 'eventQueueOf(subscriptionId) or eventQueues()'));
+  }
+
+  private onlyShard(name: string, instead: string): number {
+    if (this.keys.shardCount !== 1) throw new Error(`TriggerService.${name} exists with one shard only; this service has ${this.keys.shardCount}: use ${instead}`);
+    return 0;
+  }
+
+  /** The polls queue of a subscription's shard. */
+  pollQueueOf(subscriptionId: string): Queue {
+    return this.pollQueueOfShard(this.keys.shardOf(subscriptionId));
+  }
+
+  pollQueueOfShard(shard: number): Queue {
+    return this.queues.get(POLL_QUEUE, shard);
+  }
+
+  /** The events queue of a subscription's shard. */
+  eventQueueOf(subscriptionId: string): Queue {
+    return this.eventQueueOfShard(this.keys.shardOf(subscriptionId));
+  }
+
+  eventQueueOfShard(shard: number): Queue {
+    return this.queues.get(EVENT_QUEUE, shard);
+  }
+
+  /** Every shard's events queue, shard 0 first. */
+  eventQueues(): Queue[] {
+    return this.keys.shardPrefixes.map((_, shard) => this.eventQueueOfShard(shard));
+  }
+
+  /** The undelivered events of every shard (list, retry). */
+  failedEvents(): FailedEvents {
+    return new FailedEvents(this.eventQueues(), (jobId) => this.eventQueueOf(subscriptionOfEventJob(jobId)));
+  }
+
+  /**
+   * Resolves once the Redis is known to hold this service's shard count (recorded by the first
+   * process); rejects with ShardCountMismatchError otherwise. Every method below waits for it; a
+   * worker starts taking jobs only after it.
+   */
+  ready(): Promise<void> {
+    this.layoutChecked ??= checkShardCount(this.options.redis, this.keys).catch((error: unknown) => {
+      // A Redis that did not answer is asked again next time; a mismatch stays one.
+      if (!(error instanceof ShardCountMismatchError)) this.layoutChecked = undefined;
+      throw error;
+    });
+    return this.layoutChecked;
   }
 
   /** Validates the options, stores the subscription and (re)creates its schedule. Returns it. */
   async subscribe(input: SubscribeInput): Promise<SubscriptionRecord> {
     assertSubscriptionId(input.id);
+    await this.ready();
     const trigger = getTrigger(input.trigger);
     const parsed = trigger.options.safeParse(input.options ?? {});
     if (!parsed.success) {
@@ -107,7 +173,7 @@ export class TriggerService {
       existing.trigger === record.trigger &&
       JSON.stringify(pickFilters(existing.options)) === JSON.stringify(pickFilters(options));
     await this.store.saveSubscription(record, !sameWalk);
-    await this.pollQueue.upsertJobScheduler(
+    await this.pollQueueOf(input.id).upsertJobScheduler(
       input.id,
       { every: everyMs, offset: scheduleOffsetMs(input.id, everyMs) },
       { name: 'poll', data: { subscription_id: input.id }, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
@@ -119,11 +185,14 @@ export class TriggerService {
 
   async unsubscribe(id: string): Promise<boolean> {
     assertSubscriptionId(id);
-    await this.pollQueue.removeJobScheduler(id);
+    await this.ready();
+    await this.pollQueueOf(id).removeJobScheduler(id);
     return this.store.deleteSubscription(id);
   }
 
+  /** Every shard's subscriptions, by id. */
   async list(): Promise<SubscriptionInfo[]> {
+    await this.ready();
     const out: SubscriptionInfo[] = [];
     for (const id of await this.store.listIds()) {
       const info = await this.status(id);
@@ -133,6 +202,7 @@ export class TriggerService {
   }
 
   async status(id: string): Promise<SubscriptionInfo | undefined> {
+    await this.ready();
     const record = await this.store.getSubscription(id);
     if (!record) return undefined;
     return { ...record, state: await this.store.getState(id) };
@@ -140,15 +210,16 @@ export class TriggerService {
 
   /** Asks the workers for a poll now (a one-off job on the polls queue). */
   async requestPoll(id: string, kind: 'now' | 'retry' = 'now'): Promise<void> {
-    await this.pollQueue.add(kind, { subscription_id: id }, { jobId: `${kind}-${id}-${Date.now()}`, removeOnComplete: true, removeOnFail: { count: 100 } });
+    await this.ready();
+    await this.pollQueueOf(id).add(kind, { subscription_id: id }, { jobId: `${kind}-${id}-${Date.now()}`, removeOnComplete: true, removeOnFail: { count: 100 } });
   }
 
   /** One poll in this process, now (no worker needed); ignores a failing subscription's backoff. */
   async pollNow(id: string, options: PollNowOptions = {}): Promise<{ outcome: PollOutcome; events: TriggerEvent[] }> {
     const runner = this.getRunner();
-    const queueSink = new QueueSink(this.eventQueue);
+    await this.ready();
     const collector = new CollectingSink(async (events, context) => {
-      if (options.deliver !== 'return') await queueSink.emit(events, context);
+      if (options.deliver !== 'return') await this.sink.emit(events, context);
       await options.onEvents?.(events);
     });
     const outcome = await runner.run(id, collector as EventSink, { force: true, onPage: options.onPage });
@@ -170,9 +241,14 @@ export class TriggerService {
     return this.runner;
   }
 
+  /** The events sink of scheduled polls: each subscription's events into its shard's events queue. */
+  eventSink(): EventSink {
+    return this.sink;
+  }
+
   /** Closes the queues (not the Redis connection you passed). */
   async close(): Promise<void> {
-    await Promise.all([this.pollQueue.close(), this.eventQueue.close()]);
+    await this.queues.close();
   }
 }
 

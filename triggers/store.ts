@@ -3,10 +3,10 @@
  * stored here: never a key (credentials come from the host's resolver at poll time).
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { TriggerKeys } from './keys';
 import { LuaScript } from './lua';
 import type { PollStore } from './poll-store';
+import type { RedisClient } from './redis';
 
 export interface SubscriptionRecord {
   id: string;
@@ -201,7 +201,7 @@ export class CursorConflictError extends Error {
 
 export class SubscriptionStore implements PollStore {
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly keys: TriggerKeys,
   ) {}
 
@@ -217,7 +217,7 @@ export class SubscriptionStore implements PollStore {
       this.redis,
       4,
       this.keys.sub(record.id),
-      this.keys.subs(),
+      this.keys.subs(this.keys.shardOf(record.id)),
       this.keys.state(record.id),
       this.keys.seen(record.id),
       resetState ? '1' : '0',
@@ -252,14 +252,16 @@ export class SubscriptionStore implements PollStore {
     }
   }
 
+  /** Every shard's subscription ids, sorted. */
   async listIds(): Promise<string[]> {
-    return (await this.redis.smembers(this.keys.subs())).sort();
+    const shards = await Promise.all(this.keys.shardPrefixes.map((_, shard) => this.redis.smembers(this.keys.subs(shard))));
+    return shards.flat().sort();
   }
 
   async deleteSubscription(id: string): Promise<boolean> {
     const [removed] = (await this.redis
       .multi()
-      .srem(this.keys.subs(), id)
+      .srem(this.keys.subs(this.keys.shardOf(id)), id)
       .del(this.keys.sub(id), this.keys.state(id), this.keys.seen(id))
       .exec()) as [[Error | null, number], unknown];
     return removed[1] === 1;

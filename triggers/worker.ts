@@ -4,15 +4,16 @@
  * subscription.
  */
 import type { Job, Worker } from 'bullmq';
-import type { Redis, RedisOptions } from 'ioredis';
 import type { StripeClientOptions } from '../client/client';
 import { silentLogger, type Logger } from '../client/logger';
 import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys } from './keys';
 import { PollRunner, maskedError, type BackoffOptions, type CredentialResolver, type PollOutcome } from './runner';
 import { TriggerService } from './service';
 import { DeliveryOrder } from './delivery';
-import { QueueSink, type TriggerEvent } from './sink';
-import { bullmq, ioredis } from './queue-libs';
+import type { TriggerEvent } from './sink';
+import { bullmq } from './queue-libs';
+import { openRedis, type RedisConnectionSpec } from './redis';
+import { perShardConcurrency, servedShards } from './shards';
 
 /** About one delivery of an event. */
 export interface EventDelivery {
@@ -24,10 +25,22 @@ export interface EventDelivery {
 }
 
 export interface TriggerWorkerOptions {
-  /** A Redis URL, ioredis options, or an ioredis instance (duplicated: the worker owns its connections). */
-  connection: string | RedisOptions | Redis;
+  /**
+   * A Redis URL, ioredis options, an ioredis `Redis` or `Cluster` (duplicated: the worker owns its
+   * connections), or a Redis Cluster by its seed nodes: `{ cluster: ['redis://host:6379', ...], options? }`.
+   */
+  connection: RedisConnectionSpec;
   /** Default `{stripe-connector}`. */
   prefix?: string;
+  /** How many shards the subscriptions are spread over (TriggerServiceOptions.shards). Default 1. */
+  shards?: number;
+  /**
+   * The shards this worker serves (0 to shards - 1). Default: all. Workers of a deployment can split
+   * the shards between them or all serve all; either way one poll per subscription runs at a time
+   * and each subscription's events are delivered in order. Each served shard has its own BullMQ
+   * workers (two blocking connections each, on the shard's master).
+   */
+  serveShards?: number[];
   resolveCredentials: CredentialResolver;
   /**
    * Called for each event; a throw retries it (BullMQ attempts, exponential backoff). Absent: events
@@ -38,7 +51,7 @@ export interface TriggerWorkerOptions {
   onEvent?: (event: TriggerEvent, delivery: EventDelivery) => Promise<void> | void;
   /**
    * Events this worker delivers at once (of different subscriptions: one subscription has one in
-   * flight at a time). Default 10.
+   * flight at a time). Default 10. With several served shards, split evenly between them (at least 1 each).
    */
   eventConcurrency?: number;
   /**
@@ -61,6 +74,7 @@ export interface TriggerWorkerOptions {
    * polls/s x latency of them in flight (500 polls/s at 200 ms: 100). Sockets to Stripe follow the
    * polls in flight (the transport has no fixed cap); the per-account rate limit still binds each
    * account, whatever the concurrency. A slow or failing subscription never blocks the others.
+   * With several served shards, split evenly between them (at least 1 each).
    */
   concurrency?: number;
   clientOptions?: StripeClientOptions;
@@ -89,8 +103,21 @@ export interface TriggerWorkerOptions {
 
 export interface TriggerWorker {
   readonly service: TriggerService;
+  /** The BullMQ polls worker, when it serves one shard (else: pollWorkers). */
   readonly pollWorker: Worker;
+  /** The BullMQ events worker (given onEvent), when it serves one shard (else: eventWorkers). */
   readonly eventWorker?: Worker;
+  /** One polls worker per served shard, in the order of `shards`. */
+  readonly pollWorkers: readonly Worker[];
+  /** One events worker per served shard (given onEvent). */
+  readonly eventWorkers: readonly Worker[];
+  /** The served shards. */
+  readonly shards: readonly number[];
+  /**
+   * Resolves when the workers take jobs: after the Redis was found to hold this worker's shard count.
+   * Rejects (ShardCountMismatchError) when it holds another: the worker then takes no job; close it.
+   */
+  readonly ready: Promise<void>;
   /** Stops taking jobs, waits for running ones up to `deadlineMs` (default 25 000), then forces; quits its connections. */
   close(deadlineMs?: number): Promise<void>;
   /** Closes on SIGTERM/SIGINT; returns a function removing the handlers. */
@@ -132,13 +159,6 @@ interface PollJobData {
   newest_created?: number | null;
 }
 
-function ownConnection(connection: TriggerWorkerOptions['connection']): Redis {
-  const { Redis } = ioredis();
-  if (connection instanceof Redis) return connection.duplicate({ maxRetriesPerRequest: null });
-  if (typeof connection === 'string') return new Redis(connection, { maxRetriesPerRequest: null });
-  return new Redis({ ...connection, maxRetriesPerRequest: null });
-}
-
 /** How long an event behind its subscription's in-flight one sleeps before looking again, per place in line. */
 const BEHIND_WAIT_MS = 500;
 const BEHIND_WAIT_MAX_MS = 60_000;
@@ -146,12 +166,13 @@ const BEHIND_WAIT_MAX_MS = 60_000;
 export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorker {
   const { DelayedError, Worker } = bullmq();
   const logger = options.logger ?? silentLogger;
-  const redis = ownConnection(options.connection);
+  const redis = openRedis(options.connection, { maxRetriesPerRequest: null });
   // Reconnects are ioredis's job (a Redis restart is survived); the error is only logged.
   redis.on('error', (error: Error) => logger.warn({ error: error.message }, 'redis connection error'));
-  const keys = new TriggerKeys(options.prefix ?? DEFAULT_PREFIX);
-  const service = new TriggerService({ redis, prefix: keys.prefix });
-  const sink = new QueueSink(service.eventQueue);
+  const keys = new TriggerKeys(options.prefix ?? DEFAULT_PREFIX, options.shards ?? 1);
+  const served = servedShards(keys.shardCount, options.serveShards);
+  const service = new TriggerService({ redis, prefix: keys.prefix, shards: keys.shardCount });
+  const sink = service.eventSink();
   const runner = new PollRunner({
     redis,
     keys,
@@ -186,7 +207,7 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
       await job.moveToDelayed(Date.now() + delay, token);
       throw new DelayedError();
     }
-    await service.pollQueue.add(kind === 'retry' ? 'retry' : 'now', data, {
+    await service.pollQueueOf(id).add(kind === 'retry' ? 'retry' : 'now', data, {
       jobId,
       delay,
       removeOnComplete: true,
@@ -196,9 +217,8 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
 
   const jobLock = options.jobLockMs ? { lockDuration: options.jobLockMs, stalledInterval: options.jobLockMs } : {};
   const running = new RunningJobs();
-  const pollWorker = new Worker(
-    POLL_QUEUE,
-    running.track(async (job: Job<PollJobData>, token?: string) => {
+  const poll = running.track(
+    async (job: Job<PollJobData>, token?: string) => {
       const id = job.data.subscription_id;
       let outcome: PollOutcome;
       try {
@@ -215,7 +235,7 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
         }
         throw failed;
       }
-      if (outcome.status === 'unsubscribed' && job.repeatJobKey) await service.pollQueue.removeJobScheduler(job.repeatJobKey);
+      if (outcome.status === 'unsubscribed' && job.repeatJobKey) await service.pollQueueOf(id).removeJobScheduler(job.repeatJobKey);
       if (outcome.status === 'failing') {
         // The retry comes at the end of the backoff, whatever the schedule; scheduled polls before it end at once.
         await followUp(job, token, 'retry', id, outcome.retry_at - Date.now(), { subscription_id: id });
@@ -225,29 +245,40 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
         await followUp(job, token, 'more', id, 0, { subscription_id: id, newest_created: outcome.result.newestCreated });
       }
       return outcome.status === 'polled' ? { status: 'polled', ...outcome.result } : { status: outcome.status };
-    }),
-    { connection: redis, prefix: keys.prefix, concurrency: options.concurrency ?? DEFAULT_POLL_CONCURRENCY, ...jobLock },
-  );
-  pollWorker.on('error', (error) => logger.warn({ error: error.message }, 'poll worker error'));
+    });
+  // Not taking jobs before the shard count is checked (ready, below).
+  const pollConcurrency = perShardConcurrency(options.concurrency ?? DEFAULT_POLL_CONCURRENCY, served.length);
+  const pollWorkers = served.map((shard) => new Worker(POLL_QUEUE, poll, { connection: redis, prefix: keys.shardPrefixes[shard]!, concurrency: pollConcurrency, autorun: false, ...jobLock }));
+  for (const w of pollWorkers) w.on('error', (error) => logger.warn({ error: error.message }, 'poll worker error'));
 
-  let eventWorker: Worker | undefined;
+  const eventWorkers: Worker[] = [];
   if (options.onEvent) {
     const onEvent = options.onEvent;
-    const order = new DeliveryOrder(service.eventQueue, redis);
+    // Each shard's events queue has its own order (its pending zsets live in the shard's slot).
+    const orders = new Map<number, DeliveryOrder>();
+    const orderOf = (job: Job<TriggerEvent>): DeliveryOrder => {
+      const shard = keys.shardOf(job.data.subscription_id);
+      let order = orders.get(shard);
+      if (!order) orders.set(shard, (order = new DeliveryOrder(service.eventQueueOfShard(shard), redis)));
+      return order;
+    };
     // Earlier versions kept the whole queue at one delivery at a time (a global concurrency of 1
     // stored on the queue); the order is per subscription now, so that limit is lifted.
-    void service.eventQueue
-      .removeGlobalConcurrency()
-      .catch((error: Error) => logger.warn({ error: error.message }, 'could not lift the events queue concurrency'));
+    for (const shard of served) {
+      void service
+        .eventQueueOfShard(shard)
+        .removeGlobalConcurrency()
+        .catch((error: Error) => logger.warn({ error: error.message }, 'could not lift the events queue concurrency'));
+    }
     const passOn = async (job: Job<TriggerEvent>) => {
+      const order = orderOf(job);
       const next = await order.leave(job);
       if (next) await order.wake(next);
     };
     const eventLockMs = options.eventLockMs ?? 3_000;
-    eventWorker = new Worker(
-      EVENT_QUEUE,
-      running.track(async (job: Job<TriggerEvent>, token?: string) => {
-        const turn = await order.enter(job);
+    const deliver = running.track(
+      async (job: Job<TriggerEvent>, token?: string) => {
+        const turn = await orderOf(job).enter(job);
         if (!turn.deliver) {
           // An older event of this subscription is in flight or waiting for its retry. The next in
           // line is woken by that one's worker when it is done; the wait is a fallback for a
@@ -263,23 +294,32 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
           throw maskedError(error); // BullMQ stores the message and stack
         }
         await passOn(job);
-      }),
-      {
+      });
+    for (const shard of served) {
+      const eventWorker = new Worker(EVENT_QUEUE, deliver, {
         connection: redis,
-        prefix: keys.prefix,
-        concurrency: Math.max(1, options.eventConcurrency ?? 10),
+        prefix: keys.shardPrefixes[shard]!,
+        concurrency: perShardConcurrency(Math.max(1, options.eventConcurrency ?? 10), served.length),
         lockDuration: eventLockMs,
         stalledInterval: Math.max(500, Math.floor(eventLockMs / 2)),
         maxStalledCount: options.eventMaxStalls ?? 20,
-      },
-    );
-    eventWorker.on('error', (error) => logger.warn({ error: error.message }, 'event worker error'));
+        autorun: false,
+      });
+      eventWorker.on('error', (error) => logger.warn({ error: error.message }, 'event worker error'));
+      eventWorkers.push(eventWorker);
+    }
   }
 
   let closing: Promise<void> | undefined;
+  const workers = [...pollWorkers, ...eventWorkers];
+  const ready = service.ready().then(() => {
+    if (closing) return;
+    for (const w of workers) w.run().catch((error: Error) => logger.warn({ error: error.message }, 'worker stopped'));
+  });
+  ready.catch((error: Error) => logger.warn({ error: error.message }, 'the trigger worker does not start'));
+
   const close = (deadlineMs = 25_000): Promise<void> => {
     closing ??= (async () => {
-      const workers = [pollWorker, eventWorker].filter((w): w is Worker => w !== undefined);
       let timer: NodeJS.Timeout | undefined;
       // Stop taking jobs, wait for the running ones, then close (forced past the deadline). Not
       // close() then close(true): BullMQ's second close joins the first, still waiting for a hung
@@ -315,5 +355,23 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
     };
   };
 
-  return { service, pollWorker, eventWorker, close, closeOnSignals };
+  const only = <T>(list: readonly T[], name: string): T => {
+    if (list.length !== 1) throw new Error(`this worker serves ${list.length} shards: use ${name}s`);
+    return list[0]!;
+  };
+  return {
+    service,
+    get pollWorker() {
+      return only(pollWorkers, 'pollWorker');
+    },
+    get eventWorker() {
+      return eventWorkers.length === 0 ? undefined : only(eventWorkers, 'eventWorker');
+    },
+    pollWorkers,
+    eventWorkers,
+    shards: served,
+    ready,
+    close,
+    closeOnSignals,
+  };
 }

@@ -62,8 +62,10 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 };
 
 const TRIGGER_ENV = `Triggers use Redis: REDIS_URL (default redis://127.0.0.1:6379), REDIS_PREFIX (default
-${DEFAULT_PREFIX}). Credentials are stored encrypted: CONNECTOR_ENCRYPTION_KEY (make one with
-\`openssl rand -hex 32\`) must be set for subscribe, poll and worker.`;
+${DEFAULT_PREFIX}). A Redis Cluster: REDIS_CLUSTER=1, REDIS_URL its seed nodes (comma-separated), and
+REDIS_SHARDS=N to spread the subscriptions over N hash tags (default 1; the same N everywhere).
+Credentials are stored encrypted: CONNECTOR_ENCRYPTION_KEY (make one with \`openssl rand -hex 32\`)
+must be set for subscribe, poll and worker.`;
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -220,7 +222,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'worker',
-    synopsis: 'worker [--concurrency N] [--webhook URL]',
+    synopsis: 'worker [--concurrency N] [--webhook URL] [--serve-shards LIST]',
     summary: 'run scheduled polls; events on stdout or POSTed to URL',
     positionals: { names: [], min: 0, max: 0 },
     options: {
@@ -229,6 +231,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'lock-ttl-ms': { type: 'string', value: 'MS', description: 'per-subscription poll lock expiry (default 30000)' },
       'job-lock-ms': { type: 'string', value: 'MS', description: 'BullMQ job lock of polls: how soon a dead worker\'s poll runs again (default 30000; deliveries: 3000)' },
       'shutdown-ms': { type: 'string', value: 'MS', description: 'on SIGTERM/SIGINT, wait this long for running polls (default 25000)' },
+      'serve-shards': { type: 'string', value: 'LIST', description: 'only these shards, e.g. 0,2 (of REDIS_SHARDS; default all)' },
     },
     notes: TRIGGER_ENV,
     section: 'Triggers',

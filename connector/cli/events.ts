@@ -2,13 +2,12 @@
  * `events failed` and `events retry`: the events whose delivery gave up (attempts used up, or
  * interrupted too many times), and queueing them again (triggers/failed-events.ts).
  */
-import { FailedEvents, type FailedEvent } from '../../triggers/failed-events';
+import type { FailedEvent } from '../../triggers/failed-events';
 import { assertSubscriptionId } from '../../triggers/keys';
-import { TriggerService } from '../../triggers/service';
 import type { CommandHandler } from './commands';
 import { inputError } from './input';
 import { table } from './terminal';
-import { withRedis, writeRecord } from './triggers';
+import { serviceFor, withRedis, writeRecord } from './triggers';
 
 function subscriptionOption(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -38,8 +37,8 @@ export const eventsCommand: CommandHandler = async ({ positionals, values }, { t
     limit = Number(values.limit);
   }
   return withRedis(async (redis, keys) => {
-    const service = new TriggerService({ redis, prefix: keys.prefix });
-    const failed = new FailedEvents(service.eventQueue);
+    const service = serviceFor(redis, keys);
+    const failed = service.failedEvents();
     try {
       if (action === 'failed') {
         const events = await failed.list({ subscription, limit });

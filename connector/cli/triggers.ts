@@ -2,10 +2,10 @@
  * The CLI's trigger commands: triggers, subscribe, unsubscribe, subscriptions, poll, worker. Piped,
  * stdout carries only results (JSON lines) and stderr only the {"error": ...} document of a failure
  * (and pino lines when LOG_LEVEL asks); at a terminal, tables and colored JSON. Redis from REDIS_URL
- * (default redis://127.0.0.1:6379), key prefix from REDIS_PREFIX.
+ * (default redis://127.0.0.1:6379; a Redis Cluster's seed nodes with REDIS_CLUSTER=1), key prefix from
+ * REDIS_PREFIX, shard count from REDIS_SHARDS (default 1).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { Connection } from '../../client/connection';
 import { StripeInputValidationError } from '../../client/errors';
 import { createLogger } from '../../client/logger';
@@ -14,7 +14,9 @@ import { getTrigger, hasTrigger, listTriggers } from '../../triggers/catalogue';
 import { ENCRYPTION_KEY_ENV, EncryptedCredentialStore, deleteUnusedCredentials, EncryptionKeyError, parseEncryptionKey } from '../../triggers/credentials';
 import { COMMON_OPTION_NAMES } from '../../triggers/defaults';
 import { DEFAULT_PREFIX, TriggerKeys } from '../../triggers/keys';
-import { TriggerService, type SubscriptionInfo } from '../../triggers/service';
+import { RedisEnvError, openRedis, redisSpecFromEnv, type RedisClient } from '../../triggers/redis';
+import { TriggerService, type SubscriptionInfo, type TriggerServiceOptions } from '../../triggers/service';
+import { MAX_SHARDS, ShardCountMismatchError } from '../../triggers/shards';
 import type { TriggerEvent } from '../../triggers/sink';
 import { createTriggerWorker, type EventDelivery } from '../../triggers/worker';
 import { manifestTrigger } from '../manifest';
@@ -66,15 +68,45 @@ async function referencedRefs(service: TriggerService): Promise<string[]> {
   return (await service.list()).map((s) => s.connection_ref);
 }
 
-export async function withRedis<T>(fn: (redis: Redis, keys: TriggerKeys) => Promise<T>): Promise<T> {
-  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2, lazyConnect: true });
+/** The key layout from REDIS_PREFIX and REDIS_SHARDS. */
+function keysFromEnv(): TriggerKeys {
+  const shards = integer(process.env.REDIS_SHARDS || undefined, 'REDIS_SHARDS', 1, MAX_SHARDS) ?? 1;
+  return new TriggerKeys(process.env.REDIS_PREFIX || DEFAULT_PREFIX, shards);
+}
+
+/** Where Redis is (REDIS_URL, REDIS_CLUSTER), checked before anything connects. */
+function redisSpec(): ReturnType<typeof redisSpecFromEnv> {
+  try {
+    return redisSpecFromEnv();
+  } catch (error) {
+    if (error instanceof RedisEnvError) throw inputError(error.field, error.detail);
+    throw error;
+  }
+}
+
+/** Another shard count than the Redis holds is a configuration error (exit code 2), named REDIS_SHARDS. */
+function shardConfigError(error: unknown): unknown {
+  return error instanceof ShardCountMismatchError ? inputError('REDIS_SHARDS', error.message) : error;
+}
+
+export async function withRedis<T>(fn: (redis: RedisClient, keys: TriggerKeys) => Promise<T>): Promise<T> {
+  const keys = keysFromEnv();
+  // One command's connection: a few tries, then the error (a cluster also gives up finding its nodes).
+  const redis = openRedis(redisSpec(), { maxRetriesPerRequest: 2, lazyConnect: true }, { lazyConnect: true, clusterRetryStrategy: (times) => (times > 2 ? null : 100 * times) });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
-    return await fn(redis, new TriggerKeys(process.env.REDIS_PREFIX || DEFAULT_PREFIX));
+    return await fn(redis, keys);
+  } catch (error) {
+    throw shardConfigError(error);
   } finally {
     await redis.quit().catch(() => redis.disconnect());
   }
+}
+
+/** The service over this Redis, with the layout from the environment. */
+export function serviceFor(redis: RedisClient, keys: TriggerKeys, extra: Partial<TriggerServiceOptions> = {}): TriggerService {
+  return new TriggerService({ redis, prefix: keys.prefix, shards: keys.shardCount, ...extra });
 }
 
 /** The encryption key, checked before anything touches Redis. */
@@ -87,7 +119,7 @@ function encryptionKey(): Buffer {
   }
 }
 
-function credentialStore(redis: Redis, keys: TriggerKeys): EncryptedCredentialStore {
+function credentialStore(redis: RedisClient, keys: TriggerKeys): EncryptedCredentialStore {
   return new EncryptedCredentialStore(redis, keys, encryptionKey());
 }
 
@@ -199,7 +231,7 @@ export const subscribeCommand: CommandHandler = async ({ values, positionals }, 
   return withRedis(async (redis, keys) => {
     const creds = credentialStore(redis, keys);
     const ref = await creds.save(config);
-    const service = new TriggerService({ redis, prefix: keys.prefix });
+    const service = serviceFor(redis, keys);
     try {
       const previousRef = (await service.status(id))?.connection_ref;
       const record = await service.subscribe({ id, trigger, options, connection_ref: ref });
@@ -218,7 +250,7 @@ export const subscribeCommand: CommandHandler = async ({ values, positionals }, 
 export const unsubscribeCommand: CommandHandler = async ({ positionals }, { term }) => {
   const id = positionals[0]!;
   return withRedis(async (redis, keys) => {
-    const service = new TriggerService({ redis, prefix: keys.prefix });
+    const service = serviceFor(redis, keys);
     try {
       const ref = (await service.status(id))?.connection_ref;
       const removed = await service.unsubscribe(id);
@@ -250,7 +282,7 @@ function subscriptionLine(info: SubscriptionInfo) {
 
 export const subscriptionsCommand: CommandHandler = async (_parsed, { term }) =>
   withRedis(async (redis, keys) => {
-    const service = new TriggerService({ redis, prefix: keys.prefix });
+    const service = serviceFor(redis, keys);
     try {
       const lines = (await service.list()).map(subscriptionLine);
       if (term.json) {
@@ -287,9 +319,7 @@ export const pollCommand: CommandHandler = async ({ positionals }, { term }) => 
   const id = positionals[0]!;
   encryptionKey();
   return withRedis(async (redis, keys) => {
-    const service = new TriggerService({
-      redis,
-      prefix: keys.prefix,
+    const service = serviceFor(redis, keys, {
       resolveCredentials: credentialStore(redis, keys).resolver(),
       logger: createLogger({ level: process.env.LOG_LEVEL || 'silent' }),
     });
@@ -355,9 +385,10 @@ export const workerCommand: CommandHandler = async ({ values }, { term }) => {
   const webhook = values.webhook === undefined ? undefined : webhookUrl(String(values.webhook));
   encryptionKey();
   const logger = createLogger({ level: process.env.LOG_LEVEL || 'silent' });
-  const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const keys = new TriggerKeys(process.env.REDIS_PREFIX || DEFAULT_PREFIX);
-  const credRedis = new Redis(url, { maxRetriesPerRequest: null });
+  const connection = redisSpec();
+  const keys = keysFromEnv();
+  const serveShards = shardList(values['serve-shards'] as string | undefined, keys.shardCount);
+  const credRedis = openRedis(connection, { maxRetriesPerRequest: null });
   credRedis.on('error', () => undefined);
   let store: EncryptedCredentialStore;
   try {
@@ -367,8 +398,10 @@ export const workerCommand: CommandHandler = async ({ values }, { term }) => {
     throw error;
   }
   const worker = createTriggerWorker({
-    connection: url,
+    connection,
     prefix: keys.prefix,
+    shards: keys.shardCount,
+    serveShards,
     resolveCredentials: store.resolver(),
     concurrency,
     lockTtlMs: integer(values['lock-ttl-ms'] as string | undefined, 'lock-ttl-ms', 100, 3_600_000),
@@ -377,7 +410,27 @@ export const workerCommand: CommandHandler = async ({ values }, { term }) => {
     onEvent: webhook ? (event, delivery) => postEvent(webhook, event, delivery) : (event) => writeRecord(term, event),
   });
   const deadline = integer(values['shutdown-ms'] as string | undefined, 'shutdown-ms', 0, 3_600_000) ?? 25_000;
-  await new Promise<void>((resolve) => worker.closeOnSignals(deadline, resolve));
+  let removeHandlers: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (removeHandlers = worker.closeOnSignals(deadline, resolve)));
+  try {
+    await worker.ready;
+  } catch (error) {
+    removeHandlers();
+    await worker.close(0);
+    await credRedis.quit().catch(() => credRedis.disconnect());
+    throw shardConfigError(error);
+  }
+  await closed;
   await credRedis.quit().catch(() => credRedis.disconnect());
   return 0;
 };
+
+/** `--serve-shards 0,2`: shard numbers below the shard count. */
+function shardList(value: string | undefined, count: number): number[] | undefined {
+  if (value === undefined) return undefined;
+  const shards = value.split(',').map((part) => part.trim());
+  if (shards.some((part) => !/^\d+$/.test(part) || Number(part) >= count)) {
+    throw inputError('serve-shards', `expected shard numbers from 0 to ${count - 1} separated by commas (REDIS_SHARDS is ${count}), got ${JSON.stringify(value)}`);
+  }
+  return shards.map(Number);
+}
