@@ -2,7 +2,7 @@
  * The host API. A flow builder reads `manifest.json` (or `buildManifest()`), makes one client per
  * connection, and calls `runAction(key, input, { client })`. Importing it loads no schema and none of
  * axios, undici, pino, zod, BullMQ, ioredis or the MCP SDK: each loads with its first use (the
- * actions of one group with the first action of that group, BullMQ with the first TriggerService).
+ * actions of one group with the first action of that group, BullMQ with the first queue a TriggerService uses).
  */
 import { StripeClient, type StripeClientOptions } from '../client/client';
 import type { ConnectionConfig } from '../client/connection';

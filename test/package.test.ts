@@ -95,8 +95,8 @@ describe('installed in a scratch project', () => {
     const esm = await node(['--input-type=module', '-e', `await import('stripe-connector'); const { createRequire } = await import('node:module'); const require = createRequire(import.meta.url); ${probe} process.stdout.write(JSON.stringify(loaded))`]);
     expect(JSON.parse(cjs)).toEqual([]);
     expect(JSON.parse(esm)).toEqual([]);
-    // A TriggerService is what brings BullMQ in.
-    const triggers = await node(['-e', `const { TriggerService } = require('stripe-connector'); try { new TriggerService({ redis: null }); } catch {} ${probe} process.stdout.write(JSON.stringify(loaded.some((f) => f.includes('/bullmq/')))); process.exit(0);`]);
+    // A TriggerService's first queue is what brings BullMQ in (its queues are made on first use).
+    const triggers = await node(['-e', `const { TriggerService } = require('stripe-connector'); try { new TriggerService({ redis: null }).pollQueue; } catch {} ${probe} process.stdout.write(JSON.stringify(loaded.some((f) => f.includes('/bullmq/')))); process.exit(0);`]);
     expect(triggers).toBe('true');
   });
 
