@@ -29,3 +29,13 @@ export function hasTrigger(key: string): boolean {
 export function listParams(trigger: TriggerDefinition, options: Record<string, unknown>): Record<string, unknown> {
   return load().listParams(trigger, options);
 }
+
+/** A subscription's options, checked against the trigger's schema; the error names each field. */
+export function parseTriggerOptions(trigger: TriggerDefinition, options: unknown): Record<string, any> {
+  const parsed = trigger.options.safeParse(options ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ');
+    throw new Error(`invalid options for ${trigger.key}: ${detail}`);
+  }
+  return parsed.data as Record<string, any>;
+}

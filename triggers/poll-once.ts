@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { StripeClient } from '../client/client';
 import type { Logger } from '../client/logger';
-import { getTrigger } from './catalogue';
+import { getTrigger, parseTriggerOptions } from './catalogue';
 import { Poller, type PollResult } from './poller';
 import { CollectingSink, type TriggerEvent } from './sink';
 import { StaticDataStore, staticPollStateFor, type StaticPollState } from './static-data-store';
@@ -42,12 +42,7 @@ const HOST_HELD_LOCK = { token: 'host', lost: false } as const;
 
 export async function pollOnce(input: PollOnceInput): Promise<PollOnceOutput> {
   const trigger = getTrigger(input.trigger);
-  const parsed = trigger.options.safeParse(input.options ?? {});
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ');
-    throw new Error(`invalid options for ${trigger.key}: ${detail}`);
-  }
-  const options = parsed.data as Record<string, any>;
+  const options = parseTriggerOptions(trigger, input.options);
   const subject = createHash('sha256').update(JSON.stringify([trigger.key, options])).digest('hex').slice(0, 16);
   const working: StaticPollState = structuredClone(staticPollStateFor(input.state, subject));
   const store = new StaticDataStore(working);

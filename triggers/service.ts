@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { StripeClientOptions } from '../client/client';
 import type { Logger } from '../client/logger';
-import { getTrigger } from './catalogue';
+import { getTrigger, parseTriggerOptions } from './catalogue';
 import { COMMON_OPTION_NAMES } from './defaults';
 import { intervalMs } from './interval';
 import { FailedEvents } from './failed-events';
@@ -150,12 +150,7 @@ export class TriggerService {
     assertSubscriptionId(input.id);
     await this.ready();
     const trigger = getTrigger(input.trigger);
-    const parsed = trigger.options.safeParse(input.options ?? {});
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ');
-      throw new Error(`invalid options for ${trigger.key}: ${detail}`);
-    }
-    const options = parsed.data as Record<string, any>;
+    const options = parseTriggerOptions(trigger, input.options);
     const everyMs = intervalMs(options.every as string);
     const existing = await this.store.getSubscription(input.id);
     const record: SubscriptionRecord = {
