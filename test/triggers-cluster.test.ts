@@ -4,24 +4,22 @@
  * worker processes (the CLI, REDIS_CLUSTER=1) deliver every new object exactly once per subscription,
  * and the account's rate-limit bucket is one key for all shards.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import type { Cluster } from 'ioredis';
 import type { StripeClient } from '../client/client';
 import { closeTransport } from '../client/transport';
 import { EncryptedCredentialStore } from '../triggers/credentials';
 import { TriggerService } from '../triggers/service';
 import { keySlot } from '../triggers/shards';
-import type { TriggerEvent } from '../triggers/sink';
-import { CLI } from './support/cli';
+import { piped, spawnCliWorker, type CliWorker } from './support/cli';
 import { TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
-import { startTestRedisCluster, type ClusterMaster, type TestRedisCluster } from './support/redis-cluster';
+import { startTestRedisCluster, type TestRedisCluster } from './support/redis-cluster';
+import { scanKeys } from './support/redis';
 import { createCharges, waitFor } from './support/triggers';
 
 jest.setTimeout(120_000);
 
-const execFileAsync = promisify(execFile);
 const ENCRYPTION_KEY = 'c0ffee4b5d6978812345678901234567890abcdefabcdefabcdef0123456789a';
 const SHARDS = 6;
 
@@ -45,55 +43,14 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-async function cli(args: string[], extra: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { env: env(extra) });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+const cli = (args: string[], extra: Record<string, string> = {}) => piped(args, env(extra));
+
+function startWorkerProc(): CliWorker {
+  const worker = spawnCliWorker(['--concurrency', '12'], env({ LOG_LEVEL: 'info' }));
+  procs.push(worker.proc);
+  return worker;
 }
 
-interface WorkerProc {
-  proc: ChildProcess;
-  events: TriggerEvent[];
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function startWorkerProc(): WorkerProc {
-  const proc = spawn(process.execPath, [CLI, 'worker', '--concurrency', '12'], { env: env({ LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
-  const events: TriggerEvent[] = [];
-  let buffer = '';
-  let stderr = '';
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (line.trim()) events.push(JSON.parse(line));
-    }
-  });
-  proc.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { proc, events, stderr: () => stderr, exited };
-}
-
-/** Every key of one master matching `pattern` (SCAN, never KEYS). */
-async function scanNode(master: ClusterMaster, pattern: string): Promise<string[]> {
-  const node = cluster.node(master);
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    out.push(...keys);
-  } while (cursor !== '0');
-  return out;
-}
 
 beforeAll(async () => {
   cluster = await startTestRedisCluster(3);
@@ -142,10 +99,10 @@ describe('triggers on a 3-master Redis Cluster', () => {
     expect((await service.list()).map((s) => s.id)).toEqual([...all].sort());
 
     // Each master holds some of the subscriptions and their polls queues; together, all of them.
-    const perMaster = await Promise.all(cluster.masters.map((m) => scanNode(m, `*:trg:sub:*`)));
+    const perMaster = await Promise.all(cluster.masters.map((m) => scanKeys(cluster.node(m), `*:trg:sub:*`)));
     for (const keys of perMaster) expect(keys.length).toBeGreaterThan(0);
     expect(perMaster.flat().map((k) => k.slice(k.lastIndexOf(':') + 1)).sort()).toEqual([...all].sort());
-    for (const m of cluster.masters) expect((await scanNode(m, `*:trigger-polls:*`)).length).toBeGreaterThan(0);
+    for (const m of cluster.masters) expect((await scanKeys(cluster.node(m), `*:trigger-polls:*`)).length).toBeGreaterThan(0);
     for (const [i, keys] of perMaster.entries()) {
       for (const key of keys) expect(cluster.masterOf(keySlot(key)).port).toBe(cluster.masters[i]!.port);
     }
@@ -185,7 +142,7 @@ describe('triggers on a 3-master Redis Cluster', () => {
       expect(w.stderr()).not.toContain(TEST_KEY);
     }
     // One rate-limit bucket for the account, whatever the shard: under the base prefix.
-    const buckets = (await Promise.all(cluster.masters.map((m) => scanNode(m, '*:trg:rate:*')))).flat();
+    const buckets = (await Promise.all(cluster.masters.map((m) => scanKeys(cluster.node(m), '*:trg:rate:*')))).flat();
     expect(buckets).toHaveLength(1);
     expect(buckets[0]!.startsWith(`${cluster.prefix}:trg:rate:`)).toBe(true);
 

@@ -4,7 +4,7 @@
  * a poll and restarted, the test's own Redis restarted mid-run, and SIGTERM. In each, the set of
  * emitted events equals the set of created objects.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -16,7 +16,7 @@ import type { TriggerEvent } from '../triggers/sink';
 import { TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
 import { dumpPrefix, startTestRedis, type TestRedis } from './support/redis';
 import { createCharges as createCharges_, waitFor as waitFor_ } from './support/triggers';
-import { CLI, atTerminal, plain } from './support/cli';
+import { CLI, atTerminal, plain, spawnCliWorker, type CliWorker } from './support/cli';
 
 jest.setTimeout(180_000);
 
@@ -51,34 +51,12 @@ async function cli(args: string[], extra: Record<string, string> = {}): Promise<
   }
 }
 
-interface WorkerProc {
-  proc: ChildProcess;
-  events: TriggerEvent[];
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+type WorkerProc = CliWorker;
 
 function startWorkerProc(args: string[] = [], extraEnv: Record<string, string> = {}): WorkerProc {
-  const proc = spawn(process.execPath, [CLI, 'worker', '--concurrency', '4', '--lock-ttl-ms', '2000', '--job-lock-ms', '3000', ...args], {
-    env: env(extraEnv),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  procs.push(proc);
-  const events: TriggerEvent[] = [];
-  let buffer = '';
-  let stderr = '';
-  proc.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (line.trim()) events.push(JSON.parse(line));
-    }
-  });
-  proc.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { proc, events, stderr: () => stderr, exited };
+  const worker = spawnCliWorker(['--concurrency', '4', '--lock-ttl-ms', '2000', '--job-lock-ms', '3000', ...args], env(extraEnv));
+  procs.push(worker.proc);
+  return worker;
 }
 
 beforeAll(async () => {

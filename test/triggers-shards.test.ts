@@ -5,8 +5,6 @@
  * serving some of the shards; one rate-limit bucket per account across shards; and a refusal to
  * start with another shard count than the Redis holds.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { StripeClient } from '../client/client';
 import { closeTransport } from '../client/transport';
@@ -16,14 +14,13 @@ import { TriggerService } from '../triggers/service';
 import { CLUSTER_SLOTS, ShardCountMismatchError, keySlot, servedShards, shardIndex, shardPrefixes } from '../triggers/shards';
 import type { TriggerEvent } from '../triggers/sink';
 import { createTriggerWorker, type TriggerWorker } from '../triggers/worker';
-import { CLI } from './support/cli';
+import { piped } from './support/cli';
 import { FAST_RETRIES, TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
-import { startTestRedis, type TestRedis } from './support/redis';
+import { scanKeys, startTestRedis, type TestRedis } from './support/redis';
 import { createCharges, waitFor } from './support/triggers';
 
 jest.setTimeout(60_000);
 
-const execFileAsync = promisify(execFile);
 const SHARDS = 3;
 
 let redisServer: TestRedis;
@@ -52,16 +49,7 @@ function serviceOn(prefix: string, shards: number): TriggerService {
   return service;
 }
 
-async function scan(pattern: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    out.push(...keys);
-  } while (cursor !== '0');
-  return out.sort();
-}
+const scan = async (pattern: string) => (await scanKeys(redis, pattern)).sort();
 
 /** Ids whose shards (of SHARDS) are 0, 1, 2, 0, 1, 2... : `count` of them. */
 function idsOverShards(stem: string, count: number): string[] {
@@ -73,16 +61,8 @@ function idsOverShards(stem: string, count: number): string[] {
   return out;
 }
 
-async function cli(args: string[], extra: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH ?? '', REDIS_URL: redisServer.url, STRIPE_API_BASE: emulator.url, CONNECTOR_ENCRYPTION_KEY: 'ab'.repeat(32), ...extra };
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[], extra: Record<string, string>) =>
+  piped(args, { REDIS_URL: redisServer.url, STRIPE_API_BASE: emulator.url, CONNECTOR_ENCRYPTION_KEY: 'ab'.repeat(32), ...extra });
 
 const errorOf = (stderr: string) => JSON.parse(stderr).error as { fields: Array<{ field: string; message: string }> };
 

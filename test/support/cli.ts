@@ -2,8 +2,9 @@
  * The built CLI as a user runs it (`npm test` builds first): piped, with stdout and stderr apart, or
  * at a terminal, on a pseudo-terminal made by util-linux `script`, where both go to the screen.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { TriggerEvent } from '../../triggers/sink';
 
 export const CLI = join(__dirname, '..', '..', 'dist', 'connector', 'cli', 'main.js');
 
@@ -50,4 +51,32 @@ export function atTerminal(args: string[], env: Record<string, string>, typed?: 
 export function plain(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+}
+
+/** A `stripe-connector worker` process printing each event as a JSON line on stdout (no --webhook). */
+export interface CliWorker {
+  proc: ChildProcess;
+  /** Every event it printed, in order. */
+  events: TriggerEvent[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+export function spawnCliWorker(args: string[], env: Record<string, string>): CliWorker {
+  const proc = spawn(process.execPath, [CLI, 'worker', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const events: TriggerEvent[] = [];
+  let buffer = '';
+  let stderr = '';
+  proc.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line.trim()) events.push(JSON.parse(line));
+    }
+  });
+  proc.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return { proc, events, stderr: () => stderr, exited };
 }

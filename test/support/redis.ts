@@ -133,40 +133,47 @@ export async function startTestRedis(): Promise<TestRedis> {
   };
 }
 
+/** Every key of one Redis (one cluster node) matching `pattern`: SCAN, never KEYS. */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    out.push(...keys);
+  } while (cursor !== '0');
+  return out;
+}
+
 /** Every key under a prefix with its value, whatever the type (for the no-secret scan). */
 export async function dumpPrefix(redis: Redis, prefix: string): Promise<Array<{ key: string; type: string; value: string }>> {
   const out: Array<{ key: string; type: string; value: string }> = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const type = await redis.type(key);
-      let value: unknown;
-      switch (type) {
-        case 'string':
-          value = await redis.get(key);
-          break;
-        case 'hash':
-          value = await redis.hgetall(key);
-          break;
-        case 'list':
-          value = await redis.lrange(key, 0, -1);
-          break;
-        case 'set':
-          value = await redis.smembers(key);
-          break;
-        case 'zset':
-          value = await redis.call('ZRANGE', key, '0', '-1', 'WITHSCORES');
-          break;
-        case 'stream':
-          value = await redis.xrange(key, '-', '+');
-          break;
-        default:
-          value = `<${type}>`;
-      }
-      out.push({ key, type, value: JSON.stringify(value) });
+  for (const key of await scanKeys(redis, `${prefix}*`)) {
+    const type = await redis.type(key);
+    let value: unknown;
+    switch (type) {
+      case 'string':
+        value = await redis.get(key);
+        break;
+      case 'hash':
+        value = await redis.hgetall(key);
+        break;
+      case 'list':
+        value = await redis.lrange(key, 0, -1);
+        break;
+      case 'set':
+        value = await redis.smembers(key);
+        break;
+      case 'zset':
+        value = await redis.call('ZRANGE', key, '0', '-1', 'WITHSCORES');
+        break;
+      case 'stream':
+        value = await redis.xrange(key, '-', '+');
+        break;
+      default:
+        value = `<${type}>`;
     }
-  } while (cursor !== '0');
+    out.push({ key, type, value: JSON.stringify(value) });
+  }
   return out;
 }
