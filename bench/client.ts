@@ -13,18 +13,13 @@
  *   BENCH_QUICK=1                                  short slices, prints only
  *   BENCH_REPETITIONS, BENCH_SLICES, BENCH_SLICE_MS  override the defaults (3; 5 and 400 ms, quick 2 and 100 ms)
  *   BENCH_ONLY=connector BENCH_CASES=list-64       one contender and case, e.g. under node --cpu-prof
+ *   BENCH_BASELINE=/tmp/before/dist                 that build's client joins as contender "baseline" (before and after in one run)
  */
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'undici';
-import Stripe from 'stripe';
-import { StripeClient } from '../client/client';
 import { closeTransport } from '../client/transport';
-import { STRIPE_API_VERSION, USER_AGENT } from '../client/version';
-import { BENCH_AUTHORIZATION, BENCH_KEY } from './stripe-shaped-server';
+import { CASES, contenders, startServer, type Call } from './client-contenders';
 import { QUICK, median } from './stats';
 
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 3);
@@ -34,74 +29,6 @@ const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? (QUICK ? 100 : 400));
 const WARMUP_MS = QUICK ? 100 : 600;
 const CONCURRENCIES = [1, 64] as const;
 const ROOT = join(__dirname, '..', '..');
-
-type CaseName = 'retrieve' | 'create' | 'list';
-const CASES: Array<{ name: CaseName; title: string }> = [
-  { name: 'retrieve', title: 'GET retrieve (customer)' },
-  { name: 'create', title: 'POST create with metadata (customer)' },
-  { name: 'list', title: 'GET list of 100 (customers)' },
-];
-const CREATE_PARAMS = { email: 'bench@example.com', name: 'Bench Customer', metadata: { plan: 'pro', order_id: '6735' } };
-
-type Call = () => Promise<unknown>;
-interface Contender {
-  name: 'floor' | 'stripe-node' | 'connector';
-  title: string;
-  calls: Record<CaseName, Call>;
-}
-
-function contenders(origin: string, customerId: string): { all: Contender[]; close: () => Promise<void> } {
-  // The floor: what any client must do at least. Same headers as the connector, built once.
-  const pool = new Pool(origin, { connections: 64, keepAliveTimeout: 30_000 });
-  const getHeaders = { authorization: BENCH_AUTHORIZATION, accept: 'application/json', 'user-agent': USER_AGENT, 'stripe-version': STRIPE_API_VERSION };
-  const postHeaders = { ...getHeaders, 'content-type': 'application/x-www-form-urlencoded' };
-  const form = 'email=bench%40example.com&name=Bench%20Customer&metadata[plan]=pro&metadata[order_id]=6735';
-  const undiciCall = async (method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> => {
-    const headers = body === undefined ? getHeaders : { ...postHeaders, 'idempotency-key': randomUUID() };
-    const response = await pool.request({ method, path, headers, body });
-    const parsed = await response.body.json();
-    if (response.statusCode !== 200) throw new Error(`floor: HTTP ${response.statusCode}: ${JSON.stringify(parsed)}`);
-    return parsed;
-  };
-
-  // stripe-node as its README sets it up (its defaults: 2 network retries, keep-alive agent,
-  // Idempotency-Key on POST, telemetry on), pointed at the bench server and at the connector's pinned version.
-  const { port } = new URL(origin);
-  const stripe = new Stripe(BENCH_KEY, { host: '127.0.0.1', port: Number(port), protocol: 'http', apiVersion: STRIPE_API_VERSION as Stripe.LatestApiVersion });
-
-  const connector = new StripeClient({ secret_key: BENCH_KEY }, { apiBase: origin });
-
-  const all: Contender[] = [
-    {
-      name: 'floor',
-      title: 'bare undici Pool request (floor)',
-      calls: {
-        retrieve: () => undiciCall('GET', `/v1/customers/${customerId}`),
-        create: () => undiciCall('POST', '/v1/customers', form),
-        list: () => undiciCall('GET', '/v1/customers?limit=100'),
-      },
-    },
-    {
-      name: 'stripe-node',
-      title: `stripe-node ${Stripe.PACKAGE_VERSION} (anchor)`,
-      calls: {
-        retrieve: () => stripe.customers.retrieve(customerId),
-        create: () => stripe.customers.create(CREATE_PARAMS),
-        list: () => stripe.customers.list({ limit: 100 }),
-      },
-    },
-    {
-      name: 'connector',
-      title: 'connector StripeClient',
-      calls: {
-        retrieve: () => connector.request({ method: 'GET', path: `/v1/customers/${customerId}` }),
-        create: () => connector.request({ method: 'POST', path: '/v1/customers', params: CREATE_PARAMS }),
-        list: () => connector.list('/v1/customers', { limit: 100 }),
-      },
-    },
-  ];
-  return { all, close: () => pool.close() };
-}
 
 interface Sample {
   perSecond: number;
@@ -125,16 +52,6 @@ async function measure(call: Call, concurrency: number, durationMs: number): Pro
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   return { calls, seconds, cpuMicros: cpu.user + cpu.system };
-}
-
-async function startServer(): Promise<{ origin: string; customerId: string; stop: () => void }> {
-  const server = spawn(process.execPath, [join(__dirname, 'stripe-shaped-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    server.stdout.once('data', (data: Buffer) => resolve(data.toString()));
-    server.once('exit', (code) => reject(new Error(`bench server exited (${code})`)));
-  });
-  const { port, customerId } = JSON.parse(line) as { port: number; customerId: string };
-  return { origin: `http://127.0.0.1:${port}`, customerId, stop: () => server.kill('SIGTERM') };
 }
 
 const ratio = (value: number) => `${value.toFixed(2)}x`;
