@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { Dispatcher, Pool } from 'undici';
 
@@ -16,7 +17,7 @@ type Axios = InstanceType<typeof import('axios').Axios>;
  *   and parses JSON itself.
  * - The adapter dispatches with an undici handler of its own instead of `pool.request()`, which wraps
  *   every response in a Readable stream and an AsyncResource; the body is collected as buffers and
- *   decoded once.
+ *   decoded once (an ASCII body chunk by chunk as Latin-1, with no joined buffer).
  * - Only the response headers the client reads (RESPONSE_HEADERS) are handed back through axios,
  *   which re-normalises every header it is given on every call.
  * - undici never follows redirects, so the key cannot be carried to another host by a 3xx, and the
@@ -53,6 +54,19 @@ export async function closeTransport(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
   await Promise.all(all.map((pool) => pool.close()));
+}
+
+/**
+ * The body as text. An ASCII chunk read as Latin-1 is a plain copy into a string, with no joined
+ * buffer in between (UTF-8 decoding of the 81 KB list, joined, cost about 4x as much in a
+ * micro-benchmark), and most Stripe bodies are ASCII throughout. Any other body is joined first,
+ * so a character split across chunks decodes whole.
+ */
+function decodeBody(chunks: Buffer[], length: number): string {
+  if (!chunks.every(isAscii)) return Buffer.concat(chunks, length).toString('utf8');
+  let text = '';
+  for (const chunk of chunks) text += chunk.toString('latin1');
+  return text;
 }
 
 function buildHttp(): Axios {
@@ -110,7 +124,7 @@ function buildHttp(): Axios {
 
     onResponseEnd(): void {
       const { chunks, config, status } = this;
-      const data = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, this.length).toString('utf8');
+      const data = decodeBody(chunks, this.length);
       const response: AxiosResponse<string> = { data, status, statusText: '', headers: new AxiosHeaders(this.headers), config, request: null };
       // The client passes no validateStatus: every status comes back as a response.
       const accept = config.validateStatus;

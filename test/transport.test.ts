@@ -89,6 +89,34 @@ describe('the transport', () => {
     }
   });
 
+  it('decodes ASCII pieces, and non-ASCII text after ASCII pieces, as UTF-8 would', async () => {
+    // ASCII pieces are read as Latin-1 one by one; a body with any other byte must be decoded whole as UTF-8.
+    const bodies: Record<string, string[]> = {
+      '/v1/customers/ascii': ['{"id":"cus_1","name":"', 'Ada '.repeat(5000), 'Lovelace"}'],
+      '/v1/customers/mixed': ['{"id":"cus_1","name":"', 'Ada '.repeat(5000), 'Zoë Ünal – 東京"}'],
+      '/v1/customers/whole': ['{"id":"cus_1","name":"Zoë"}'],
+    };
+    const { server, origin } = await listen((req, res) => {
+      const pieces = bodies[req.url!]!.map((piece) => Buffer.from(piece));
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': pieces.reduce((sum, piece) => sum + piece.length, 0) });
+      const next = (): void => {
+        const piece = pieces.shift()!;
+        if (pieces.length === 0) res.end(piece);
+        else res.write(piece, () => setTimeout(next, 10));
+      };
+      next();
+    });
+    try {
+      const client = new StripeClient({ secret_key: TEST_KEY }, { apiBase: origin });
+      for (const [path, pieces] of Object.entries(bodies)) {
+        const response = await client.request<{ name: string }>({ method: 'GET', path });
+        expect(response.body).toEqual(JSON.parse(pieces.join('')));
+      }
+    } finally {
+      await close(server);
+    }
+  });
+
   it('keeps the prebuilt Authorization header out of inspection and JSON of the client', () => {
     const client = new StripeClient({ secret_key: TEST_KEY, stripe_account: 'acct_1Bench0000000000' }, { apiBase: 'http://127.0.0.1:9' });
     const basic = Buffer.from(`${TEST_KEY}:`).toString('base64');
