@@ -14,11 +14,15 @@
  *
  *   node dist/bench/client-instructions.js          writes bench/results/client-instructions.md
  *   BENCH_QUICK=1                                   fewer calls, one repetition, prints only
- *   BENCH_CASES=retrieve-64,...                     other cases (default list-1,list-64: each case costs about
- *                                                   2 minutes per contender and repetition on this machine,
+ *   BENCH_CASES=retrieve-64,...                     other cases (default list-1,list-64: a list case costs about
+ *                                                   3 minutes per contender and repetition on this machine,
  *                                                   so it is not a step of npm run bench)
  *   BENCH_REPETITIONS (default 3), BENCH_ONLY=connector,stripe-node, BENCH_BASELINE as in bench/client.ts
- *   BENCH_CALLS=low,high,warmup                     per process (default 100,300,200; quick 20,60,60)
+ *   BENCH_CALLS=low,high,warmup                     per process (default 50,650,200; quick 20,60,60)
+ *
+ * The window (HIGH - LOW) matters: whatever varies between two processes (start-up alone is billions
+ * of instructions under valgrind, GC and JIT timing) is divided by it. Over 200 list calls one
+ * contender's figure moved by up to 24% from one repetition to the next; the default window is 600.
  *
  * Under valgrind a process runs about 50 times slower, so the server always has the answer ready: the
  * count is of the client's work, not of how the load split a body into reads. It is the steady-state cost
@@ -34,7 +38,7 @@ import { QUICK, median } from './stats';
 
 const ROOT = join(__dirname, '..', '..');
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? (QUICK ? 1 : 3));
-const [LOW, HIGH, WARMUP] = (process.env.BENCH_CALLS ?? (QUICK ? '20,60,60' : '100,300,200')).split(',').map(Number) as [number, number, number];
+const [LOW, HIGH, WARMUP] = (process.env.BENCH_CALLS ?? (QUICK ? '20,60,60' : '50,650,200')).split(',').map(Number) as [number, number, number];
 const CONCURRENCIES = [1, 64] as const;
 
 /** The child: WARMUP calls, then `calls` more, at `concurrency` callers sharing one count. */
