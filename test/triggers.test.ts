@@ -247,6 +247,31 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     expect(await poll(service, id)).toEqual([]);
   });
 
+  it('emits a late arrival once when nothing newer came (the cursor stays); an idle poll still ends recorded and unlocked', async () => {
+    const t = emulator.clock.now();
+    emulator.clock.set(t);
+    await createCharges(client, 2);
+    const id = nextId('lateonly');
+    await service.subscribe({ id, trigger: 'new_charge', options: { lookback_seconds: 60 } });
+    await poll(service, id);
+    emulator.clock.set(t + 30);
+    const onTime = await createCharges(client, 1);
+    expectExactlyOnce(await poll(service, id), onTime);
+    // Behind the cursor only: the probe's newest object is the cursor, so the finishing write finds them unseen.
+    emulator.clock.set(t + 10);
+    const late = await createCharges(client, 2);
+    emulator.clock.set(t + 31);
+    expectExactlyOnce(await poll(service, id), late);
+    await redis.hset(keys().state(id), 'last_success_at', '');
+    const before = await service.store.getState(id);
+    expect(await poll(service, id)).toEqual([]);
+    const after = await service.store.getState(id);
+    expect(after.version).toBe(before.version); // nothing committed
+    expect(after.last_success_at).toMatch(/^\d{4}-/);
+    expect(after.status).toBe('active');
+    expect(await redis.exists(keys().lock(id))).toBe(0);
+  });
+
   it('needs no cursor object when everything since the look-back fits in one page (deleted cursor, new_customer)', async () => {
     await createCustomers(client, 3);
     const id = nextId('gone-small');

@@ -12,8 +12,11 @@ export interface PollStore {
   seenIds(id: string, objectIds: string[]): Promise<Set<string>>;
   /** Writes one batch (seen ids, counter, cursor) if the fence still holds; returns the new version. */
   commit(id: string, fence: Fence, batch: Commit): Promise<number>;
-  /** The poll's last write: forgets seen ids below a floor or beyond a count (fenced). */
-  trimSeen(id: string, fence: Fence, trim: SeenTrim): Promise<void>;
+  /**
+   * The poll's last write: forgets seen ids below a floor or beyond a count (fenced). With `ifSeen`,
+   * only when every one of those ids is seen: else it writes nothing and returns the unseen ones.
+   */
+  trimSeen(id: string, fence: Fence, trim: SeenTrim, ifSeen?: string[]): Promise<string[]>;
 }
 
 /** What a poll reads of its lock: the token it fences with, and whether the lock was lost meanwhile. */

@@ -60,10 +60,11 @@ export interface PollerDeps {
   /** Told the pages read so far after each list page (a CLI shows it as progress). */
   onPage?: (pages: number) => void;
   /**
-   * The poll's last write: trims the seen record (fenced). Default: `store.trimSeen`. The runner's
-   * also ends the poll in the same round trip (success fields, lock released).
+   * The poll's last write: trims the seen record (fenced), only if every id of `ifSeen` is seen, else
+   * returns the unseen ones and writes nothing (see PollStore.trimSeen). Default: `store.trimSeen`.
+   * The runner's also ends the poll in the same round trip (success fields, lock released).
    */
-  finish?: (fence: Fence, trim: SeenTrim) => Promise<void>;
+  finish?: (fence: Fence, trim: SeenTrim, ifSeen: string[]) => Promise<string[]>;
 }
 
 export interface PollerRunOptions {
@@ -186,6 +187,7 @@ export class Poller {
       swept = newest !== null && this.watermark !== null && this.watermark + this.lookback < newest;
     } else if (this.cursorId !== null) {
       const probed = await this.probe();
+      if (probed === 'finished') return this.result;
       if (probed === 'complete') {
         await this.finish(this.trimOf(this.floor));
         return this.result;
@@ -224,9 +226,11 @@ export class Poller {
    * before the floor: the unseen objects read are emitted, the cursor stays, and the forward walk goes
    * on from it ('swept'; the pages read were the region behind the cursor, or newer). 'backlog' (nothing
    * written, one request spent) when the first page has objects newer than the watermark and more
-   * pages follow: the sweep and the forward walk read it in order, a page at a time. Timed objects only.
+   * pages follow: the sweep and the forward walk read it in order, a page at a time. 'finished': the
+   * page holds nothing new and the cursor stays (an idle poll), so the poll's last write, which checks
+   * that every id listed is seen, has ended it. Timed objects only.
    */
-  private async probe(): Promise<'complete' | 'swept' | 'backlog'> {
+  private async probe(): Promise<'complete' | 'swept' | 'backlog' | 'finished'> {
     const floor = this.floor;
     const watermark = this.watermark;
     if (floor === null || watermark === null) return 'backlog';
@@ -262,6 +266,8 @@ export class Poller {
     }
     const newest = inRange[0];
     const moved = newest !== undefined && newest.id !== this.cursorId;
+    // Nothing unseen and no cursor to move: emitBatch would write nothing, so the finish checks the ids.
+    if (!moved && (await this.finish(this.trimOf(this.floor), this.candidates(inRange).map((o) => o.id)))) return 'finished';
     await this.emitBatch(inRange.reverse(), moved ? { cursor: { cursorId: newest.id, watermark: maxCreated(watermark, createdOf(newest)) } } : {});
     return 'complete';
   }
@@ -439,11 +445,7 @@ export class Poller {
    * - Recording before enqueueing would lose events on a crash; moving the cursor first would too.
    */
   private async emitBatch(oldestFirst: StripeObject[], batch: Batch = {}): Promise<void> {
-    const floor = this.floor;
-    const candidates = oldestFirst.filter((o) => {
-      const created = createdOf(o);
-      return floor === null || created === null || created >= floor;
-    });
+    const candidates = this.candidates(oldestFirst);
     const seen = await this.deps.store.seenIds(
       this.id,
       candidates.map((o) => o.id),
@@ -468,6 +470,15 @@ export class Poller {
     this.result.emitted += events.length;
   }
 
+  /** What a batch considers: objects at or above the floor (older ones count as handled). */
+  private candidates(objects: StripeObject[]): StripeObject[] {
+    const floor = this.floor;
+    return objects.filter((o) => {
+      const created = createdOf(o);
+      return floor === null || created === null || created >= floor;
+    });
+  }
+
   private async commit(batch: Batch & { seen?: StripeObject[]; emitted?: number }): Promise<void> {
     this.fence.version = await this.deps.store.commit(this.id, this.fence, {
       seen: (batch.seen ?? []).map((o) => ({ id: o.id, created: createdOf(o) })),
@@ -488,11 +499,16 @@ export class Poller {
     return this.watermark !== null && floor !== null ? { floor } : { keep: UNTIMED_SEEN_KEEP };
   }
 
-  /** The poll's last write (fenced): the trim (none after the baseline, which recorded its window). */
-  private async finish(trim: SeenTrim): Promise<void> {
+  /**
+   * The poll's last write (fenced): the trim (none after the baseline, which recorded its window).
+   * With `ifSeen`, only when all of those ids are seen; false (nothing written) when one is not.
+   */
+  private async finish(trim: SeenTrim, ifSeen: string[] = []): Promise<boolean> {
     this.assertLock();
-    await (this.deps.finish ? this.deps.finish(this.fence, trim) : this.deps.store.trimSeen(this.id, this.fence, trim));
+    const unseen = await (this.deps.finish ? this.deps.finish(this.fence, trim, ifSeen) : this.deps.store.trimSeen(this.id, this.fence, trim, ifSeen));
+    if (unseen.length > 0) return false;
     if ('floor' in trim) this.trimmedBelow = trim.floor;
+    return true;
   }
 
   private assertLock(): void {

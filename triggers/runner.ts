@@ -222,9 +222,10 @@ export class PollRunner {
           logger: log,
           onPage: opts.onPage,
           // The last write also ends the poll: success recorded and the lock released, one round trip.
-          finish: async (fence, trim) => {
-            await this.store.trimSeen(subscriptionId, fence, trim, new Date());
-            held.releasedElsewhere();
+          finish: async (fence, trim, ifSeen) => {
+            const unseen = await this.store.trimSeen(subscriptionId, fence, trim, ifSeen, new Date());
+            if (unseen.length === 0) held.releasedElsewhere();
+            return unseen;
           },
         },
         subscription,

@@ -99,9 +99,11 @@ export class StaticDataStore implements PollStore {
     return s.version;
   }
 
-  async trimSeen(_id: string, fence: Fence, trim: SeenTrim): Promise<void> {
+  async trimSeen(_id: string, fence: Fence, trim: SeenTrim, ifSeen: string[] = []): Promise<string[]> {
     this.checkFence(fence);
     const s = this.state;
+    const unseen = ifSeen.filter((id) => !Object.hasOwn(s.seen, id));
+    if (unseen.length > 0) return unseen;
     if ('floor' in trim) {
       for (const [id, score] of Object.entries(s.seen)) if (score < trim.floor) delete s.seen[id];
       s.trimmed_below = higher(s.trimmed_below, trim.floor);
@@ -112,5 +114,6 @@ export class StaticDataStore implements PollStore {
         s.seen = Object.fromEntries(entries.slice(0, trim.keep));
       }
     }
+    return [];
   }
 }

@@ -118,13 +118,21 @@ return version + 1
  * `lookback_seconds` cannot reach below what was forgotten (it would emit old objects again).
  * Untimed: all but the newest ARGV[5] by insertion. Mode 'none' trims nothing. With ARGV[6] = '1' it also ends the poll in the
  * same round trip: the success fields (ARGV[7] = when) and the lock released (its token is ours: it
- * was checked above). KEYS: state, lock, sub, seen. ARGV: token, generation, mode ('time'/'count'),
- * floor, keep, finish (0/1), ISO time.
+ * was checked above). ARGV[8...]: ids the poll listed and expects to be seen (an idle poll's page);
+ * if any is not, nothing is written and those ids are returned (the poll emits and commits them,
+ * then finishes), so an idle poll needs no separate seen-ids read. KEYS: state, lock, sub, seen.
+ * ARGV: token, generation, mode ('time'/'count'), floor, keep, finish (0/1), ISO time, ids...
  */
 const TRIM = new LuaScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 if redis.call('EXISTS', KEYS[3]) == 0 then return -3 end
 if (redis.call('HGET', KEYS[1], 'generation') or '') ~= ARGV[2] then return -4 end
+if #ARGV >= 8 then
+  local scores = redis.call('ZMSCORE', KEYS[4], unpack(ARGV, 8))
+  local unseen = {}
+  for i = 1, #scores do if not scores[i] then unseen[#unseen + 1] = ARGV[7 + i] end end
+  if #unseen > 0 then return unseen end
+end
 if ARGV[3] == 'time' then
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[4])
   local tb = redis.call('HGET', KEYS[1], 'trimmed_below')
@@ -312,25 +320,27 @@ export class SubscriptionStore implements PollStore {
    * Timed (`floor`): forgets ids below it and raises `trimmed_below` to it; untimed (`keep`): keeps only
    * the `keep` most recently recorded ids; `none`: nothing (still fenced). Fenced like commit. With `finishedAt`, the same round trip
    * ends the poll: status active, success time, failures cleared, and the poll lock released.
+   * With `ifSeen`, only if all those ids are in the seen record; else nothing is written and the
+   * unseen ones are returned (empty: done).
    */
-  async trimSeen(id: string, fence: Fence, trim: SeenTrim, finishedAt?: Date): Promise<void> {
+  async trimSeen(id: string, fence: Fence, trim: SeenTrim, ifSeen: string[] = [], finishedAt?: Date): Promise<string[]> {
     const mode = 'floor' in trim ? 'time' : 'keep' in trim ? 'count' : 'none';
-    throwConflict(
-      Number(
-        await TRIM.run(
-          this.redis,
-          FENCED_KEY_COUNT,
-          ...this.fencedKeys(id),
-          fence.token,
-          fence.generation,
-          mode,
-          'floor' in trim ? String(trim.floor) : '0',
-          'keep' in trim ? String(trim.keep) : '0',
-          finishedAt ? '1' : '0',
-          finishedAt?.toISOString() ?? '',
-        ),
-      ),
+    const reply = await TRIM.run(
+      this.redis,
+      FENCED_KEY_COUNT,
+      ...this.fencedKeys(id),
+      fence.token,
+      fence.generation,
+      mode,
+      'floor' in trim ? String(trim.floor) : '0',
+      'keep' in trim ? String(trim.keep) : '0',
+      finishedAt ? '1' : '0',
+      finishedAt?.toISOString() ?? '',
+      ...ifSeen,
     );
+    if (Array.isArray(reply)) return reply as string[];
+    throwConflict(Number(reply));
+    return [];
   }
 
   /** A failure that needs the user (401/403): status failing, backoff until `retryAt`; the cursor is untouched. */
