@@ -44,7 +44,9 @@ export async function pollOnce(input: PollOnceInput): Promise<PollOnceOutput> {
   const trigger = getTrigger(input.trigger);
   const options = parseTriggerOptions(trigger, input.options);
   const subject = createHash('sha256').update(JSON.stringify([trigger.key, options])).digest('hex').slice(0, 16);
-  const working: StaticPollState = structuredClone(staticPollStateFor(input.state, subject));
+  // A JSON copy, not structuredClone: a host may hand its saved state back wrapped (n8n's static data
+  // comes out of its database as Proxies, which structuredClone refuses), and the state is JSON anyway.
+  const working: StaticPollState = JSON.parse(JSON.stringify(staticPollStateFor(input.state, subject)));
   const store = new StaticDataStore(working);
   const sink = new CollectingSink();
   const id = input.subscriptionId ?? 'static';

@@ -8,16 +8,6 @@ import { inputFromValues } from '../../shared/schema-fields';
 const STATE_KEY = 'stripeConnectorPoll';
 
 /**
- * The saved state as plain JSON. A workflow n8n loads from its database (at start, on activation)
- * has its static data wrapped in Proxies (n8n-workflow's ObservableObject, to see what changed),
- * and pollOnce's structuredClone refuses a Proxy ("could not be cloned"): every poll after a
- * restart failed. The state is JSON by contract, so a JSON copy loses nothing.
- */
-function plainState(saved: unknown): unknown {
-  return saved === undefined ? undefined : JSON.parse(JSON.stringify(saved));
-}
-
-/**
  * n8n's polling: n8n calls poll() on the node's Poll Times. The connector's Poller does the rest
  * (baseline, probe, look-back sweep, seen record) over the static data. Exactly once in n8n's model:
  * poll() sets the new state on the static data and returns the events; n8n saves the workflow's
@@ -58,7 +48,8 @@ export class StripeConnectorTrigger implements INodeType {
         trigger,
         options: manual ? { ...options, backfill: 1 } : options,
         client,
-        state: manual ? undefined : plainState(staticData[STATE_KEY]),
+        // n8n's static data may be Proxy-wrapped (loaded from its database); pollOnce copies it as JSON.
+        state: manual ? undefined : staticData[STATE_KEY],
         subscriptionId: `n8n-${this.getNode().id}`,
       });
       if (!manual) staticData[STATE_KEY] = state as unknown as IDataObject;
