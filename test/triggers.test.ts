@@ -153,6 +153,9 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     expect(generation).toMatch(/^[0-9a-f]{12}$/);
     const job = await service.eventQueue.getJob(eventJobId(id, generation, created[1234]!));
     expect(job?.data.object_id).toBe(created[1234]);
+    // The queue holds them in emit order too: a host's own consumer of the queue meets them oldest first.
+    const queued = (await service.eventQueue.getJobs(['waiting'], 0, -1, true)).filter((j) => j.data.subscription_id === id);
+    expect(queued.map((j) => j.data.object_id)).toEqual(events.map((e) => e.object_id));
     expect(await poll(service, id)).toEqual([]);
   });
 

@@ -81,8 +81,15 @@ export class QueueSink implements EventSink {
       bySubscription.set(job.data.subscription_id, list);
     }
     for (const [subscriptionId, ids] of bySubscription) await this.order.register(subscriptionId, ids);
-    // One MULTI for the page, in order: the consumer sees them oldest first.
-    await this.queue.addBulk(jobs);
+    // One add per job, all written before the first reply (one round trip). They reach the socket in
+    // call order (each takes the same path there, and Redis runs one connection's commands in order),
+    // so a consumer sees them oldest first. Not addBulk: the heap grew with the backlog under its
+    // ioredis pipeline (most of each page's enqueue was promoted to the old generation; see
+    // bench/results/backlog.md). All settle before a failure is thrown: nothing is still being
+    // written when the poll ends.
+    const added = await Promise.allSettled(jobs.map((job) => this.queue.add(job.name, job.data, job.opts)));
+    const failed = added.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 
