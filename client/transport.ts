@@ -56,17 +56,30 @@ export async function closeTransport(): Promise<void> {
   await Promise.all(all.map((pool) => pool.close()));
 }
 
+/** Bodies up to this size are joined in one buffer kept for the process (see decodeBody). */
+const SCRATCH_MAX_BYTES = 1 << 20;
+let scratch = Buffer.allocUnsafe(0);
+
 /**
- * The body as text. An ASCII chunk read as Latin-1 is a plain copy into a string, with no joined
- * buffer in between (UTF-8 decoding of the 81 KB list, joined, cost about 4x as much in a
- * micro-benchmark), and most Stripe bodies are ASCII throughout. Any other body is joined first,
- * so a character split across chunks decodes whole.
+ * The body as text: one string, decoded as Latin-1 when the bytes are ASCII (most Stripe bodies;
+ * the same characters, without UTF-8's checks) and as UTF-8 otherwise, after the chunks are joined
+ * so that a character split across chunks decodes whole. The chunks are joined into one buffer kept
+ * for the process, not a new one per response: measured side by side (bench/client.ts, list of 100),
+ * a new joined buffer per response cost about 0.4 ms more CPU per call at concurrency 1, and decoding
+ * chunk by chunk into a rope cost about 0.15 ms more at 64. Safe to share: nothing awaits between
+ * the copy and the decode.
  */
 function decodeBody(chunks: Buffer[], length: number): string {
-  if (!chunks.every(isAscii)) return Buffer.concat(chunks, length).toString('utf8');
-  let text = '';
-  for (const chunk of chunks) text += chunk.toString('latin1');
-  return text;
+  let body: Buffer;
+  if (chunks.length === 1) body = chunks[0]!;
+  else if (length > SCRATCH_MAX_BYTES) body = Buffer.concat(chunks, length);
+  else {
+    if (scratch.length < length) scratch = Buffer.allocUnsafe(Math.min(SCRATCH_MAX_BYTES, Math.max(length, 2 * scratch.length)));
+    let offset = 0;
+    for (const chunk of chunks) offset += chunk.copy(scratch, offset);
+    body = scratch.subarray(0, length);
+  }
+  return body.toString(isAscii(body) ? 'latin1' : 'utf8');
 }
 
 function buildHttp(): Axios {

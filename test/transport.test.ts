@@ -89,15 +89,26 @@ describe('the transport', () => {
     }
   });
 
-  it('decodes ASCII pieces, and non-ASCII text after ASCII pieces, as UTF-8 would', async () => {
-    // ASCII pieces are read as Latin-1 one by one; a body with any other byte must be decoded whole as UTF-8.
-    const bodies: Record<string, string[]> = {
-      '/v1/customers/ascii': ['{"id":"cus_1","name":"', 'Ada '.repeat(5000), 'Lovelace"}'],
-      '/v1/customers/mixed': ['{"id":"cus_1","name":"', 'Ada '.repeat(5000), 'Zoë Ünal – 東京"}'],
-      '/v1/customers/whole': ['{"id":"cus_1","name":"Zoë"}'],
+  it('decodes ASCII pieces, non-ASCII text after ASCII pieces and a character split across pieces, as UTF-8 would', async () => {
+    // Pieces are joined before decoding (a character split across two must decode whole), in a buffer
+    // the transport keeps between responses (a shorter body after a longer one must not carry its tail)
+    // or, past 1 MB, in one of their own.
+    const text = (...parts: string[]) => parts.map((part) => Buffer.from(part));
+    const splitInside = (whole: string, at: string): Buffer[] => {
+      const bytes = Buffer.from(whole);
+      const cut = bytes.indexOf(Buffer.from(at)) + 1; // inside the character's two bytes
+      return [bytes.subarray(0, cut), bytes.subarray(cut)];
+    };
+    const bodies: Record<string, Buffer[]> = {
+      '/v1/customers/ascii': text('{"id":"cus_1","name":"', 'Ada '.repeat(5000), 'Lovelace"}'),
+      '/v1/customers/mixed': text('{"id":"cus_1","name":"', 'Ada '.repeat(5000), 'Zoë Ünal – 東京"}'),
+      '/v1/customers/whole': text('{"id":"cus_1","name":"Zoë"}'),
+      '/v1/customers/split': splitInside(`{"id":"cus_1","name":"${'Ada '.repeat(3000)}Zoë"}`, 'ë'),
+      '/v1/customers/large': [...text('{"id":"cus_1","name":"', 'Ada '.repeat(200_000)), ...splitInside('Zoë"}', 'ë')],
+      '/v1/customers/short': text('{"id":"cus_1",', '"name":"Al"}'),
     };
     const { server, origin } = await listen((req, res) => {
-      const pieces = bodies[req.url!]!.map((piece) => Buffer.from(piece));
+      const pieces = [...bodies[req.url!]!];
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': pieces.reduce((sum, piece) => sum + piece.length, 0) });
       const next = (): void => {
         const piece = pieces.shift()!;
@@ -110,7 +121,7 @@ describe('the transport', () => {
       const client = new StripeClient({ secret_key: TEST_KEY }, { apiBase: origin });
       for (const [path, pieces] of Object.entries(bodies)) {
         const response = await client.request<{ name: string }>({ method: 'GET', path });
-        expect(response.body).toEqual(JSON.parse(pieces.join('')));
+        expect(response.body).toEqual(JSON.parse(Buffer.concat(pieces).toString('utf8')));
       }
     } finally {
       await close(server);
