@@ -17,7 +17,7 @@ type Axios = InstanceType<typeof import('axios').Axios>;
  *   and parses JSON itself.
  * - The adapter dispatches with an undici handler of its own instead of `pool.request()`, which wraps
  *   every response in a Readable stream and an AsyncResource; the body is collected as buffers and
- *   decoded once (an ASCII body chunk by chunk as Latin-1, with no joined buffer).
+ *   decoded once (see decodeBody).
  * - Only the response headers the client reads (RESPONSE_HEADERS) are handed back through axios,
  *   which re-normalises every header it is given on every call.
  * - undici never follows redirects, so the key cannot be carried to another host by a 3xx, and the

@@ -104,7 +104,7 @@ describe('the transport', () => {
       '/v1/customers/mixed': text('{"id":"cus_1","name":"', 'Ada '.repeat(5000), 'Zoë Ünal – 東京"}'),
       '/v1/customers/whole': text('{"id":"cus_1","name":"Zoë"}'),
       '/v1/customers/split': splitInside(`{"id":"cus_1","name":"${'Ada '.repeat(3000)}Zoë"}`, 'ë'),
-      '/v1/customers/large': [...text('{"id":"cus_1","name":"', 'Ada '.repeat(200_000)), ...splitInside('Zoë"}', 'ë')],
+      '/v1/customers/large': [...text('{"id":"cus_1","name":"', 'Ada '.repeat(300_000)), ...splitInside('Zoë"}', 'ë')],
       '/v1/customers/short': text('{"id":"cus_1",', '"name":"Al"}'),
     };
     const { server, origin } = await listen((req, res) => {

@@ -267,13 +267,39 @@ describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls wi
     expectExactlyOnce(await poll(service, id), late);
     await redis.hset(keys().state(id), 'last_success_at', '');
     const before = await service.store.getState(id);
+    // The idle poll's seen check rides in its finishing script: no ZMSCORE sent on its own.
+    const monitor = await redis.monitor();
+    const sent: string[] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source !== 'lua') sent.push(String(args[0]).toLowerCase());
+    });
     expect(await poll(service, id)).toEqual([]);
+    await redis.ping(); // MONITOR delivers in order: once the ping is seen, the poll's commands were
+    for (let i = 0; i < 50 && !sent.includes('ping'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    monitor.disconnect();
+    expect(sent).toContain('evalsha');
+    expect(sent).not.toContain('zmscore');
     const after = await service.store.getState(id);
     expect(after.version).toBe(before.version); // nothing committed
     expect(after.last_success_at).toMatch(/^\d{4}-/);
     expect(after.status).toBe('active');
     expect(await redis.exists(keys().lock(id))).toBe(0);
   });
+
+  it('polls idle over a look-back window of 8,100 objects (more ids than its finishing script may take)', async () => {
+    // All in one second: the probe reads all 82 pages (the cap never cuts the watermark's second), and
+    // Redis's Lua refuses to unpack 8,000 ids, so the finish must not be handed them.
+    emulator.clock.set(emulator.clock.now());
+    await createCharges(client, 8_100, { concurrency: 16 });
+    const id = nextId('wide-window');
+    await service.subscribe({ id, trigger: 'new_charge', options: { max_pages: 100 } });
+    expect(await poll(service, id)).toEqual([]); // baseline: all seen
+    expect(await poll(service, id)).toEqual([]);
+    const state = await service.store.getState(id);
+    expect(state.status).toBe('active');
+    expect(state.last_error).toBeNull();
+    expect(await redis.exists(keys().lock(id))).toBe(0);
+  }, 60_000);
 
   it('needs no cursor object when everything since the look-back fits in one page (deleted cursor, new_customer)', async () => {
     await createCustomers(client, 3);

@@ -40,6 +40,12 @@ import { CursorConflictError, type CursorUpdate, type Fence, type PollState, typ
 
 const PAGE_SIZE = 100;
 /**
+ * The most ids an idle poll's finishing script checks itself (it unpacks them as arguments, and Redis's
+ * Lua refuses to unpack 8,000 values); a probe that read more pages (a burst inside the look-back,
+ * max_pages above 10) checks them with its own read first, as a poll with new objects does.
+ */
+const FINISH_CHECK_MAX_IDS = 1_000;
+/**
  * Untimed objects (payment links have no `created`): how many of their ids the seen record keeps, in
  * the order they were recorded. Never trimmed by time: the sweep re-reads the page behind the cursor
  * on every poll (and used to re-read the newest), so a link still listed there days later must still
@@ -266,8 +272,10 @@ export class Poller {
     }
     const newest = inRange[0];
     const moved = newest !== undefined && newest.id !== this.cursorId;
-    // Nothing unseen and no cursor to move: emitBatch would write nothing, so the finish checks the ids.
-    if (!moved && (await this.finish(this.trimOf(this.floor), this.candidates(inRange).map((o) => o.id)))) return 'finished';
+    // No cursor to move: if nothing is unseen, emitBatch would write nothing, so the finish checks the
+    // ids itself (one round trip fewer). Not past FINISH_CHECK_MAX_IDS: the script takes them as arguments.
+    const listed = this.candidates(inRange);
+    if (!moved && listed.length <= FINISH_CHECK_MAX_IDS && (await this.finish(this.trimOf(this.floor), listed.map((o) => o.id)))) return 'finished';
     await this.emitBatch(inRange.reverse(), moved ? { cursor: { cursorId: newest.id, watermark: maxCreated(watermark, createdOf(newest)) } } : {});
     return 'complete';
   }
