@@ -149,8 +149,10 @@ class N8nHome {
   }
 
   private env(): NodeJS.ProcessEnv {
+    // Only what n8n needs from the developer's environment: no keys or tokens of theirs reach it.
+    const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])));
     return {
-      ...process.env,
+      ...inherited,
       N8N_USER_FOLDER: this.folder,
       N8N_ENCRYPTION_KEY: 'n8n-runtime-check-encryption-key',
       N8N_PORT: String(this.port),
@@ -255,8 +257,7 @@ async function main(): Promise<void> {
   const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).stdout.trim();
   process.stdout.write(`n8n ${version} (${bin}), node ${process.version}\n`);
 
-  const work = mkdtempSync(join(tmpdir(), 'n8n-runtime-check-'));
-  const n8n = new N8nHome(bin, work, await freePort());
+  const port = await freePort();
   const emulator: Emulator = await startEmulator();
   const stripe = new StripeClient({ secret_key: KEY }, { apiBase: emulator.url });
   const customers = async (): Promise<Array<{ id: string; name: string | null; email: string | null }>> =>
@@ -268,6 +269,9 @@ async function main(): Promise<void> {
     const from = polls();
     await until(`${n} polls`, 15_000 * n, () => (polls() >= from + n ? true : undefined));
   };
+  // Made just before the try whose finally removes it.
+  const work = mkdtempSync(join(tmpdir(), 'n8n-runtime-check-'));
+  const n8n = new N8nHome(bin, work, port);
   try {
     const nodes = join(n8n.folder, '.n8n', 'nodes');
     mkdirSync(nodes, { recursive: true });
