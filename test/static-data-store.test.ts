@@ -7,7 +7,7 @@ import { pollOnce } from '../triggers/poll-once';
 import type { TriggerEvent } from '../triggers/sink';
 import { emptyStaticPollState } from '../triggers/static-data-store';
 import { clientFor, startTestEmulator, type Emulator } from './support/harness';
-import { createCharges } from './support/triggers';
+import { createCharges, expectExactlyOnce } from './support/triggers';
 import type { SameSecondOrder } from '../emulator/types';
 
 /** A host's save and load: the state crosses JSON, as n8n stores static data. */
@@ -23,14 +23,6 @@ class Host {
     this.saved = JSON.parse(JSON.stringify(state));
     return events;
   }
-}
-
-function expectExactlyOnce(events: TriggerEvent[], expected: string[]): void {
-  const ids = events.map((e) => e.object_id);
-  expect(new Set(ids).size).toBe(ids.length);
-  expect([...ids].sort()).toEqual([...expected].sort());
-  const created = events.map((e) => e.object.created as number);
-  for (let i = 1; i < created.length; i++) expect(created[i]).toBeGreaterThanOrEqual(created[i - 1]!);
 }
 
 describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('pollOnce over static data, same-second order %s', (order) => {

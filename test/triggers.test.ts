@@ -19,7 +19,7 @@ import { CursorConflictError, SubscriptionStore } from '../triggers/store';
 import { FAST_RETRIES, TEST_KEY, clientFor, startTestEmulator, type Emulator } from './support/harness';
 import { expectMatchesOutput } from './support/outputs';
 import { startTestRedis, type TestRedis } from './support/redis';
-import { createCharges } from './support/triggers';
+import { createCharges, expectExactlyOnce } from './support/triggers';
 import type { SameSecondOrder } from '../emulator/types';
 
 jest.setTimeout(120_000);
@@ -65,15 +65,6 @@ async function poll(service: TriggerService, id: string): Promise<TriggerEvent[]
     if (outcome.result.complete) return events;
   }
   throw new Error('the poll never completed');
-}
-
-/** Exactly once and oldest first: the emitted ids are the expected ids, no duplicates, `created` never goes down. */
-function expectExactlyOnce(events: TriggerEvent[], expected: string[]): void {
-  const ids = events.map((e) => e.object_id);
-  expect(new Set(ids).size).toBe(ids.length);
-  expect([...ids].sort()).toEqual([...expected].sort());
-  const created = events.map((e) => e.object.created as number);
-  for (let i = 1; i < created.length; i++) expect(created[i]).toBeGreaterThanOrEqual(created[i - 1]!);
 }
 
 describe.each<[SameSecondOrder]>([['newest_first'], ['oldest_first']])('polls with same-second order %s', (order) => {

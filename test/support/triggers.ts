@@ -1,10 +1,11 @@
 /**
- * Helpers the trigger test files share: creating charges, waiting for a condition (optionally poking
- * something meanwhile), and a free TCP port.
+ * Helpers the trigger test files share: creating charges, the exactly-once check of emitted events,
+ * waiting for a condition (optionally poking something meanwhile), and a free TCP port.
  */
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StripeClient } from '../../client/client';
+import type { TriggerEvent } from '../../triggers/sink';
 
 export interface CreateChargesOptions {
   /** Requests in flight at once. Default 1 (ids in creation order). */
@@ -58,4 +59,13 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Exactly once and oldest first: the emitted ids are the expected ids, no duplicates, `created` never goes down. */
+export function expectExactlyOnce(events: TriggerEvent[], expected: string[]): void {
+  const ids = events.map((e) => e.object_id);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect([...ids].sort()).toEqual([...expected].sort());
+  const created = events.map((e) => e.object.created as number);
+  for (let i = 1; i < created.length; i++) expect(created[i]).toBeGreaterThanOrEqual(created[i - 1]!);
 }
