@@ -6,7 +6,7 @@ export { listTriggers, getTrigger, hasTrigger, listParams } from './catalogue';
 export type { TriggerDefinition, TriggerKind } from './definitions';
 export { COMMON_OPTION_NAMES, DEFAULT_BACKFILL, DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES, MAX_LOOKBACK_SECONDS } from './defaults';
 export { parseInterval, intervalMs, DEFAULT_EVERY, MIN_EVERY_MS, MAX_EVERY_MS } from './interval';
-export { TriggerKeys, DEFAULT_PREFIX, POLL_QUEUE, EVENT_QUEUE, eventJobId, subscriptionOfEventJob, assertSubscriptionId } from './keys';
+export { TriggerKeys, DEFAULT_PREFIX, POLL_QUEUE, EVENT_QUEUE, WEBHOOK_QUEUE, eventJobId, subscriptionOfEventJob, assertSubscriptionId } from './keys';
 export { CLUSTER_SLOTS, MAX_SHARDS, ShardCountMismatchError, keySlot, shardIndex, shardPrefixes } from './shards';
 export { openRedis, isRedisCluster } from './redis';
 export type { RedisClient, RedisClusterConnection, RedisConnectionSpec } from './redis';
@@ -34,3 +34,4 @@ export { StaticDataStore, emptyStaticPollState, staticPollStateFor } from './sta
 export type { StaticPollState } from './static-data-store';
 export { pollOnce } from './poll-once';
 export type { PollOnceInput, PollOnceOutput } from './poll-once';
+export type { StripeWebhookEvent, WebhookEndpointRecord, WebhookSecretSource, WebhookInboxPort, InboxOutcome, WebhookJobData } from './webhook-types';

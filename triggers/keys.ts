@@ -15,12 +15,18 @@
  *   <prefix>:trg:rate:<acct hash>  hash   token bucket of one Stripe account (hash of key/account, never the key)
  *   <prefix>:trg:cred:<ref>        string the CLI's AES-256-GCM sealed connection (credentials.ts)
  *   <prefix>:trg:shards            string the shard count the subscriptions were written with
+ *   <prefix>:trg:wh:subs:<ref>     set    the subscriptions of one account (ref = accountHash) with webhook delivery
+ *   <prefix>:trg:wh:endpoint:<ref> string that account's webhook endpoint and signing secrets, AES-256-GCM sealed
+ *   <prefix>:trg:wh:replay:<hash>  string a Stripe-Signature already accepted (expires after the tolerance)
+ *   <prefix>:trigger-webhooks:...  BullMQ's keys of the received-webhooks queue (one, unsharded)
  */
 import { shardIndex, shardPrefixes } from './shards';
 
 export const DEFAULT_PREFIX = '{stripe-connector}';
 export const POLL_QUEUE = 'trigger-polls';
 export const EVENT_QUEUE = 'trigger-events';
+/** Verified webhook deliveries waiting to be matched to subscriptions (on the base prefix, not sharded). */
+export const WEBHOOK_QUEUE = 'trigger-webhooks';
 
 /** Host-chosen subscription ids: safe in Redis keys and BullMQ job ids (no `:`, not all digits). */
 const SUBSCRIPTION_ID_PATTERN = /^(?![0-9]+$)[A-Za-z0-9_-]{1,128}$/;
@@ -86,6 +92,18 @@ export class TriggerKeys {
   }
   shardCountKey(): string {
     return `${this.prefix}:trg:shards`;
+  }
+  /** The subscriptions with webhook delivery of one account (`ref`: its accountHash). */
+  webhookSubs(ref: string): string {
+    return `${this.prefix}:trg:wh:subs:${ref}`;
+  }
+  /** The account's webhook endpoint record, sealed (webhook-secrets.ts). */
+  webhookEndpoint(ref: string): string {
+    return `${this.prefix}:trg:wh:endpoint:${ref}`;
+  }
+  /** A signature already accepted (`hash`: SHA-256 of its timestamp and v1 value). */
+  webhookReplay(hash: string): string {
+    return `${this.prefix}:trg:wh:replay:${hash}`;
   }
 }
 
