@@ -42,7 +42,7 @@ export interface ManifestTrigger {
   key: string;
   title: string;
   description: string;
-  /** Always 'polling': the connector polls Stripe on a schedule (no webhook endpoint needed). */
+  /** Always 'polling': the connector polls Stripe on a schedule (no webhook endpoint needed); see `instant_events`. */
   type: 'polling';
   /** 'list': new objects of a list endpoint; 'events': new events of GET /v1/events. */
   source: 'list' | 'events';
@@ -50,6 +50,11 @@ export interface ManifestTrigger {
   path: string;
   /** The event types an `events` trigger watches by default. */
   event_types?: string[];
+  /**
+   * Present when the trigger can be instant: with option `delivery: "webhook+poll"` these Stripe
+   * events fire it within seconds (`*`: every event), and the poll stays as the backstop.
+   */
+  instant_events?: string[];
   options: Record<string, unknown>;
   /** JSON Schema of one event as the flow receives it. */
   output: Record<string, unknown>;
@@ -160,6 +165,7 @@ export function manifestTrigger(trigger: TriggerDefinition): ManifestTrigger {
     method: 'GET',
     path: trigger.path,
     ...(trigger.eventTypes ? { event_types: [...trigger.eventTypes] } : {}),
+    ...(trigger.webhookEvents ? { instant_events: [...trigger.webhookEvents] } : {}),
     options: formSchema(toJsonSchema(trigger.options)),
     ...outputFields(trigger.output),
   };

@@ -25,17 +25,18 @@ export function renderCatalogue(manifest: Manifest): string {
     lines.push('');
   }
   lines.push(
-    `**Polling triggers** (${manifest.triggers.length}; each event once, oldest first; options: every (default 10m, 1m-24h), backfill (default 0), lookback_seconds (default 60), max_pages (default 50), plus the filters below)`,
+    `**Polling triggers** (${manifest.triggers.length}; each event once, oldest first; options: every (default 10m, 1m-24h), backfill (default 0), lookback_seconds (default 60), max_pages (default 50), delivery (default poll; webhook+poll where the instant column lists events), plus the filters below)`,
     '',
-    '| key | polls | filters | what it does |',
-    '| --- | --- | --- | --- |',
+    '| key | polls | instant with `delivery: webhook+poll` | filters | what it does |',
+    '| --- | --- | --- | --- | --- |',
   );
-  const common = new Set(['every', 'backfill', 'lookback_seconds', 'max_pages']);
+  const common = new Set(['every', 'backfill', 'lookback_seconds', 'max_pages', 'delivery']);
   for (const trigger of manifest.triggers) {
     const properties = Object.keys((trigger.options as { properties?: Record<string, unknown> }).properties ?? {}).filter((k) => !common.has(k));
     const polls = trigger.event_types ? `\`GET ${trigger.path}\` (${trigger.event_types.map((t) => `\`${t}\``).join(', ')})` : `\`GET ${trigger.path}\``;
     const filters = properties.length ? properties.map((p) => `\`${p}\``).join(', ') : '-';
-    lines.push(`| \`${trigger.key}\` | ${polls} | ${filters} | ${trigger.description.replace(/\|/g, '\\|')} |`);
+    const instant = trigger.instant_events ? trigger.instant_events.map((t) => `\`${t}\``).join(', ') : 'no (poll only)';
+    lines.push(`| \`${trigger.key}\` | ${polls} | ${instant} | ${filters} | ${trigger.description.replace(/\|/g, '\\|')} |`);
   }
   lines.push('');
   return lines.join('\n');

@@ -17,7 +17,7 @@ import { paymentLinkObject } from '../schemas/objects/payment_link';
 import { payoutObject } from '../schemas/objects/payout';
 import { refundObject } from '../schemas/objects/refund';
 import { subscriptionObject } from '../schemas/objects/subscription';
-import { DEFAULT_BACKFILL, DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES, MAX_LOOKBACK_SECONDS, type CommonOptionName } from './defaults';
+import { DEFAULT_BACKFILL, DEFAULT_DELIVERY, DEFAULT_LOOKBACK_SECONDS, DEFAULT_MAX_PAGES, DELIVERY_MODES, MAX_LOOKBACK_SECONDS, type CommonOptionName } from './defaults';
 import { DEFAULT_EVERY, MAX_EVERY_MS, MIN_EVERY_MS, parseInterval, EVERY_PATTERN } from './interval';
 
 export type TriggerKind = 'list' | 'events';
@@ -60,6 +60,12 @@ export const commonOptionShape = {
     .describe(`Pages of 100 one poll walks at most; the next poll continues where it stopped, in order. Default ${DEFAULT_MAX_PAGES}.`),
 } satisfies Record<CommonOptionName, z.ZodType>;
 
+/** Only on triggers whose objects have Stripe events (`webhookEvents`). */
+const delivery = z
+  .enum(DELIVERY_MODES)
+  .default(DEFAULT_DELIVERY)
+  .describe("poll (default) or webhook+poll: Stripe's webhooks fire it within seconds, the poll still runs as the backstop; each object fires once either way.");
+
 const id = (prefixes: string[], what: string) =>
   z
     .string()
@@ -74,6 +80,11 @@ export interface TriggerDefinition {
   path: string;
   /** Event types an `events` trigger watches (its `types` option, when it has one, narrows or sets them). */
   eventTypes?: readonly string[];
+  /**
+   * The Stripe events that carry this trigger's new objects: set, it can be instant (`delivery:
+   * "webhook+poll"`). `['*']`: every event (new_event without `types`). Unset: poll only.
+   */
+  webhookEvents?: readonly string[];
   options: z.ZodObject;
   /** Option names sent to Stripe as list filters (the rest are ours). */
   listFilters: readonly string[];
@@ -110,7 +121,8 @@ function listTrigger(
   def: Omit<TriggerDefinition, 'kind' | 'options' | 'emits' | 'output'> & { filters?: Record<string, z.ZodType>; object: StripeObjectType },
 ): TriggerDefinition {
   const { filters = {}, object, ...rest } = def;
-  return { ...rest, kind: 'list', options: z.object({ ...filters, ...commonOptionShape }).strict(), emits: object, output: triggerOutput(def.key, object) };
+  const run = def.webhookEvents ? { ...commonOptionShape, delivery } : commonOptionShape;
+  return { ...rest, kind: 'list', options: z.object({ ...filters, ...run }).strict(), emits: object, output: triggerOutput(def.key, object) };
 }
 
 function eventTrigger(
@@ -129,7 +141,8 @@ function eventTrigger(
     kind: 'events',
     path: '/v1/events',
     eventTypes: types,
-    options: z.object({ ...commonOptionShape }).strict(),
+    webhookEvents: types,
+    options: z.object({ ...commonOptionShape, delivery }).strict(),
     listFilters: [],
     emits,
     output: triggerOutput(key, emits),
@@ -152,6 +165,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       customer: id(['cus'], 'customer').optional().describe('Only charges of this customer.'),
       status: z.enum(CHARGE_STATUSES).optional().describe('Only charges with this status when first seen (succeeded, pending or failed); a charge that changes status later is not looked at again. Default: every new charge.'),
     },
+    webhookEvents: ['charge.succeeded', 'charge.failed', 'charge.pending'],
     listFilters: ['customer'],
     postFilter: (object, options) => options.status === undefined || object.status === options.status,
     object: chargeObject,
@@ -165,6 +179,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       charge: id(['ch', 'py'], 'charge').optional().describe('Only refunds of this charge.'),
       payment_intent: id(['pi'], 'payment intent').optional().describe('Only refunds of this payment intent.'),
     },
+    webhookEvents: ['refund.created', 'charge.refunded'],
     listFilters: ['charge', 'payment_intent'],
     object: refundObject,
   }),
@@ -174,6 +189,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
     description: 'Fires once for every new customer, oldest first. Optional: only customers with this email.',
     path: '/v1/customers',
     filters: { email: z.string().max(512).optional().describe('Only customers with exactly this email (case-sensitive, as Stripe filters it).') },
+    webhookEvents: ['customer.created'],
     listFilters: ['email'],
     object: customerObject,
   }),
@@ -183,6 +199,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
     description: 'Fires once for every new payment intent, oldest first (whatever its status). Optional: only one customer\'s.',
     path: '/v1/payment_intents',
     filters: { customer: id(['cus'], 'customer').optional().describe('Only payment intents of this customer.') },
+    webhookEvents: ['payment_intent.created'],
     listFilters: ['customer'],
     object: paymentIntentObject,
   }),
@@ -195,6 +212,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       customer: id(['cus'], 'customer').optional().describe('Only invoices of this customer.'),
       subscription: id(['sub'], 'subscription').optional().describe('Only invoices of this subscription.'),
     },
+    webhookEvents: ['invoice.created'],
     listFilters: ['customer', 'subscription'],
     object: invoiceObject,
   }),
@@ -207,6 +225,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       customer: id(['cus'], 'customer').optional().describe('Only subscriptions of this customer.'),
       price: id(['price', 'plan'], 'price').optional().describe('Only subscriptions with this price.'),
     },
+    webhookEvents: ['customer.subscription.created'],
     listFilters: ['customer', 'price'],
     fixedParams: { status: 'all' },
     object: subscriptionObject,
@@ -220,6 +239,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       charge: id(['ch', 'py'], 'charge').optional().describe('Only disputes of this charge.'),
       payment_intent: id(['pi'], 'payment intent').optional().describe('Only disputes of this payment intent.'),
     },
+    webhookEvents: ['charge.dispute.created'],
     listFilters: ['charge', 'payment_intent'],
     object: disputeObject,
   }),
@@ -229,6 +249,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
     description: 'Fires once for every new payout, oldest first. Optional: only payouts with a given status (Stripe filters it).',
     path: '/v1/payouts',
     filters: { status: z.enum(['pending', 'paid', 'failed', 'canceled']).optional().describe('Only payouts with this status when listed.') },
+    webhookEvents: ['payout.created'],
     listFilters: ['status'],
     object: payoutObject,
   }),
@@ -251,6 +272,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
     description: 'Fires once for every new payment link, oldest first. Optional: only active or only inactive links.',
     path: '/v1/payment_links',
     filters: { active: z.boolean().optional().describe('Only active (true) or only inactive (false) links.') },
+    webhookEvents: ['payment_link.created'],
     listFilters: ['active'],
     object: paymentLinkObject,
   }),
@@ -261,6 +283,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
       'Fires once for every new Stripe event of the chosen types (all types when none are given), oldest first. Stripe keeps events 30 days. Emits the event; object_id is the event id.',
     kind: 'events',
     path: '/v1/events',
+    webhookEvents: ['*'],
     options: z
       .object({
         types: z
@@ -270,6 +293,7 @@ export const TRIGGERS: readonly TriggerDefinition[] = [
           .optional()
           .describe('Event types to watch (up to 20, exact names such as charge.succeeded). Default: every event.'),
         ...commonOptionShape,
+        delivery,
       })
       .strict(),
     listFilters: [],

@@ -15,7 +15,8 @@
  *   <prefix>:trg:rate:<acct hash>  hash   token bucket of one Stripe account (hash of key/account, never the key)
  *   <prefix>:trg:cred:<ref>        string the CLI's AES-256-GCM sealed connection (credentials.ts)
  *   <prefix>:trg:shards            string the shard count the subscriptions were written with
- *   <prefix>:trg:wh:subs:<ref>     set    the subscriptions of one account (ref = accountHash) with webhook delivery
+ *   <prefix>:trg:wh:subs:<ref>     hash   subscription id -> its event types (JSON), for one account's webhook endpoint
+ *   <prefix>:trg:wh:refs           set    the refs that have webhook subscriptions (what a receiver's start syncs)
  *   <prefix>:trg:wh:endpoint:<ref> string that account's webhook endpoint and signing secrets, AES-256-GCM sealed
  *   <prefix>:trg:wh:replay:<hash>  string a Stripe-Signature already accepted (expires after the tolerance)
  *   <prefix>:trigger-webhooks:...  BullMQ's keys of the received-webhooks queue (one, unsharded)
@@ -93,9 +94,13 @@ export class TriggerKeys {
   shardCountKey(): string {
     return `${this.prefix}:trg:shards`;
   }
-  /** The subscriptions with webhook delivery of one account (`ref`: its accountHash). */
+  /** One account's subscriptions with webhook delivery, each with its event types (`ref`: webhookRefOf). */
   webhookSubs(ref: string): string {
     return `${this.prefix}:trg:wh:subs:${ref}`;
+  }
+  /** Every ref with webhook subscriptions. */
+  webhookRefs(): string {
+    return `${this.prefix}:trg:wh:refs`;
   }
   /** The account's webhook endpoint record, sealed (webhook-secrets.ts). */
   webhookEndpoint(ref: string): string {

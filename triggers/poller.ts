@@ -58,7 +58,8 @@ type StripeObject = { id: string; created?: number; livemode?: boolean } & Recor
 
 export interface PollerDeps {
   store: PollStore;
-  client: StripeClient;
+  /** The account's client; absent for a webhook ingest, which lists nothing. */
+  client?: StripeClient;
   sink: EventSink;
   /** Awaited before every Stripe request (the per-account rate limiter). */
   throttle?: () => Promise<void>;
@@ -159,6 +160,11 @@ export class Poller {
     return this.subscription.id;
   }
 
+  private get client(): StripeClient {
+    if (!this.deps.client) throw new Error('this poller was built without a Stripe client (a webhook ingest lists nothing)');
+    return this.deps.client;
+  }
+
   private countPage(): void {
     this.result.pages++;
     this.deps.onPage?.(this.result.pages);
@@ -223,6 +229,24 @@ export class Poller {
   }
 
   /**
+   * Objects a webhook delivered, through the poll's own emit path (seen record, event job ids, the
+   * fenced commit) with the cursor left where it is: each fires once whichever path meets it first,
+   * and the next poll walks over them as seen. Before the baseline nothing is new yet (the baseline
+   * records what exists), and objects below the floor count as handled, as they do for the poll.
+   * The caller holds the poll lock. Returns the number emitted.
+   */
+  async ingest(objects: StripeObject[], state: PollState): Promise<number> {
+    this.fence = { token: this.lock.token, version: state.version, generation: state.generation };
+    this.cursorId = state.cursor_id;
+    this.watermark = state.watermark;
+    this.trimmedBelow = state.trimmed_below;
+    if (!state.baselined || objects.length === 0) return 0;
+    const oldestFirst = [...objects].sort((a, b) => (createdOf(a) ?? 0) - (createdOf(b) ?? 0));
+    await this.emitBatch(oldestFirst);
+    return this.result.emitted;
+  }
+
+  /**
    * The sweep and the forward walk in one: newest first from the top with `created[gte]=floor`. When the
    * first page reaches the floor (or is the last), it holds every object either would read: one request
    * for an idle or lightly active subscription. When it does not, but nothing in it is newer than the
@@ -245,7 +269,7 @@ export class Poller {
     for (let pages = 1; ; pages++) {
       this.assertLock();
       await this.deps.throttle?.();
-      const page = await this.deps.client.list<StripeObject>(this.trigger.path, { ...this.filters, created: { gte: floor }, limit: PAGE_SIZE, starting_after: startingAfter });
+      const page = await this.client.list<StripeObject>(this.trigger.path, { ...this.filters, created: { gte: floor }, limit: PAGE_SIZE, starting_after: startingAfter });
       this.countPage();
       let reachedFloor = false;
       for (const object of page.data) {
@@ -333,7 +357,7 @@ export class Poller {
     for (let pages = 1; ; pages++) {
       this.assertLock();
       await this.deps.throttle?.();
-      const page = await this.deps.client.list<StripeObject>(this.trigger.path, {
+      const page = await this.client.list<StripeObject>(this.trigger.path, {
         ...this.filters,
         ending_before: this.cursorId,
         limit: PAGE_SIZE,
@@ -530,7 +554,7 @@ export class Poller {
     for (;;) {
       this.assertLock();
       await this.deps.throttle?.();
-      const page = await this.deps.client.list<StripeObject>(this.trigger.path, {
+      const page = await this.client.list<StripeObject>(this.trigger.path, {
         ...this.filters,
         ...extra,
         limit,

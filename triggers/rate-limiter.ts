@@ -82,13 +82,13 @@ export class RateLimitDeferredError extends Error {
 export type RateLimitSubject = Pick<ConnectionConfig, 'secret_key' | 'stripe_account'> & { account_id?: string };
 
 /** A stable, non-reversible name for the account a connection acts on. */
-export function accountHash(connection: RateLimitSubject): string {
+export function accountHash(connection: RateLimitSubject, namespace = 'stripe-connector-rate'): string {
   const subject = connection.account_id
     ? `id:${connection.account_id}${connection.stripe_account ? `/${connection.stripe_account}` : ''}`
     : connection.stripe_account
       ? `acct:${connection.stripe_account}`
       : `key:${connection.secret_key}`;
-  return createHash('sha256').update(`stripe-connector-rate:${subject}`).digest('hex').slice(0, 24);
+  return createHash('sha256').update(`${namespace}:${subject}`).digest('hex').slice(0, 24);
 }
 
 export class AccountRateLimiter {

@@ -15,6 +15,8 @@ import { HeldLock } from './lock';
 import { Poller, type PollResult, type PollerRunOptions } from './poller';
 import { AccountRateLimiter, RateLimitDeferredError, accountHash, type RateLimiterOptions } from './rate-limiter';
 import type { EventSink } from './sink';
+import { objectsOfEvent } from './webhook-events';
+import type { StripeWebhookEvent } from './webhook-types';
 import { CursorConflictError, SubscriptionStore } from './store';
 
 /**
@@ -70,6 +72,8 @@ export type PollOutcome =
   | { status: 'unsubscribed' }
   /** 401/403: marked failing, cursor kept; `retry_at` is when the next attempt is due. */
   | { status: 'failing'; error: Record<string, unknown>; retry_at: number };
+
+export type IngestOutcome = { status: 'ingested'; emitted: number } | { status: 'locked' } | { status: 'unsubscribed' };
 
 export function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof StripeError) return { ...error.toJSON(), at: new Date().toISOString() };
@@ -187,6 +191,34 @@ export class PollRunner {
     this.clients.set(name, entry);
     if (this.clients.size > this.clientCacheSize) this.clients.delete(this.clients.keys().next().value!);
     return entry;
+  }
+
+  /**
+   * One webhook event for one subscription, under its poll lock: the objects the subscription would
+   * have listed go through the poll's own emit path (Poller.ingest), so each fires once whichever
+   * path meets it first. No Stripe request, no credentials. 'locked': a poll holds the lock (the
+   * caller tries again shortly; the poll may well emit the object itself).
+   */
+  async ingest(subscriptionId: string, event: StripeWebhookEvent, sink: EventSink): Promise<IngestOutcome> {
+    const token = randomUUID();
+    const began = await this.store.beginPoll(subscriptionId, token, this.lockTtlMs, true, new Date(), false);
+    if (began.status === 'unsubscribed' || began.status === 'locked') return { status: began.status };
+    if (began.status !== 'began') return { status: 'locked' };
+    const { subscription, state } = began;
+    const held = new HeldLock(this.options.redis, this.options.keys.lock(subscriptionId), token, this.lockTtlMs);
+    const log = this.logger.child({ subscription_id: subscriptionId, trigger: subscription.trigger });
+    try {
+      const trigger = getTrigger(subscription.trigger);
+      const objects = objectsOfEvent(trigger, subscription.options, event);
+      const emitted = await new Poller({ store: this.store, sink, logger: log }, subscription, trigger, held).ingest(objects, state);
+      if (emitted > 0) log.info({ event_id: event.id, event_type: event.type, emitted }, 'trigger fired from a webhook');
+      return { status: 'ingested', emitted };
+    } catch (error) {
+      if (error instanceof CursorConflictError && error.reason === 'unsubscribed') return { status: 'unsubscribed' };
+      throw maskedError(error);
+    } finally {
+      await held.release().catch(() => undefined);
+    }
   }
 
   /** Backoff after the n-th consecutive failure: base * 2^(n-1), capped. */

@@ -5,10 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { StripeClientOptions } from '../client/client';
+import { StripeClient, type StripeClientOptions } from '../client/client';
 import type { Logger } from '../client/logger';
 import { getTrigger, parseTriggerOptions } from './catalogue';
-import { COMMON_OPTION_NAMES } from './defaults';
+import { RUN_OPTION_NAMES } from './defaults';
 import { intervalMs } from './interval';
 import { FailedEvents } from './failed-events';
 import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys, assertSubscriptionId, subscriptionOfEventJob } from './keys';
@@ -18,6 +18,8 @@ import { ShardQueues, ShardedQueueSink } from './shard-queues';
 import { ShardCountMismatchError, checkShardCount } from './shards';
 import { CollectingSink, type EventSink, type TriggerEvent } from './sink';
 import { SubscriptionStore, type PollState, type SubscriptionRecord } from './store';
+import { webhookEventTypes } from './webhook-events';
+import { WebhookSubscriptions, webhookRefOf } from './webhook-index';
 
 export interface SubscribeInput {
   /** Chosen by the host: letters, digits, _ and -. Subscribing an existing id updates it. */
@@ -31,6 +33,11 @@ export interface SubscribeInput {
 
 export interface SubscriptionInfo extends SubscriptionRecord {
   state: PollState;
+}
+
+/** What the service needs of the endpoint manager (webhook-endpoints.ts). */
+export interface WebhookEndpointSync {
+  sync(input: { ref: string; client: StripeClient; publicUrl: string; eventTypes: string[] }): Promise<{ action: string; endpoint_id?: string }>;
 }
 
 export interface TriggerServiceOptions {
@@ -52,6 +59,14 @@ export interface TriggerServiceOptions {
   backoff?: BackoffOptions;
   rateLimits?: { test?: number; live?: number };
   logger?: Logger;
+  /**
+   * Instant triggers (`delivery: "webhook+poll"`). `publicUrl`: where Stripe reaches the receiver (the
+   * base; an account's endpoint is `<publicUrl>/<ref>`); `endpoints`: the manager that keeps one
+   * endpoint per account and its sealed secret. Without them webhook subscriptions are still indexed
+   * (a receiver fires them) but no endpoint is created or updated: the host registers its own, or
+   * `stripe-connector webhooks --public-url` syncs every account on start.
+   */
+  webhooks?: { publicUrl: string; endpoints: WebhookEndpointSync };
 }
 
 /** Where in its interval a subscription polls: a stable spread from a hash of its id. */
@@ -76,6 +91,8 @@ export interface PollNowOptions {
 export class TriggerService {
   readonly keys: TriggerKeys;
   readonly store: SubscriptionStore;
+  /** Which webhook subscriptions each account's endpoint feeds. */
+  readonly webhookSubscriptions: WebhookSubscriptions;
   private readonly queues: ShardQueues;
   private readonly sink: EventSink;
   private runner?: PollRunner;
@@ -84,6 +101,7 @@ export class TriggerService {
   constructor(private readonly options: TriggerServiceOptions) {
     this.keys = new TriggerKeys(options.prefix ?? DEFAULT_PREFIX, options.shards ?? 1);
     this.store = new SubscriptionStore(options.redis, this.keys);
+    this.webhookSubscriptions = new WebhookSubscriptions(options.redis, this.keys);
     this.queues = new ShardQueues(options.redis, this.keys);
     this.sink = new ShardedQueueSink(this.keys, (shard) => this.eventQueueOfShard(shard));
   }
@@ -161,6 +179,8 @@ export class TriggerService {
       every_ms: everyMs,
       created_at: existing?.created_at ?? new Date().toISOString(),
     };
+    const eventTypes = webhookEventTypes(trigger, options);
+    if (eventTypes.length > 0) record.webhook_ref = webhookRefOf(await this.credentialsFor(input.id, record.connection_ref, 'delivery webhook+poll'));
     // A subscription that changes trigger or filters starts over from a new baseline, under a new
     // generation (new event job ids; a poll still running on the old state can no longer commit).
     const sameWalk =
@@ -175,14 +195,68 @@ export class TriggerService {
     );
     // The scheduler's first slot can be up to `every` away: the baseline is taken now.
     if (!sameWalk) await this.requestPoll(input.id);
+    if (existing?.webhook_ref && existing.webhook_ref !== record.webhook_ref) await this.leaveWebhooks(existing);
+    if (record.webhook_ref) await this.syncWebhookEndpoint(record.webhook_ref, await this.webhookSubscriptions.join(record.webhook_ref, record.id, eventTypes), record);
     return record;
   }
 
   async unsubscribe(id: string): Promise<boolean> {
     assertSubscriptionId(id);
     await this.ready();
+    const existing = await this.store.getSubscription(id);
     await this.pollQueueOf(id).removeJobScheduler(id);
-    return this.store.deleteSubscription(id);
+    const removed = await this.store.deleteSubscription(id);
+    if (existing?.webhook_ref) await this.leaveWebhooks(existing);
+    return removed;
+  }
+
+  private async leaveWebhooks(record: SubscriptionRecord): Promise<void> {
+    const ref = record.webhook_ref!;
+    await this.syncWebhookEndpoint(ref, await this.webhookSubscriptions.leave(ref, record.id), record);
+  }
+
+  /**
+   * Brings an account's endpoint in step with its subscriptions (created, updated, or deleted when
+   * none is left), when this service manages endpoints. `via`: a subscription of that account whose
+   * credentials reach it. Nothing to do without `webhooks` options.
+   */
+  private async syncWebhookEndpoint(ref: string, eventTypes: string[], via: SubscriptionRecord): Promise<void> {
+    const webhooks = this.options.webhooks;
+    if (!webhooks) return;
+    const { account_id: _accountId, ...connection } = await this.credentialsFor(via.id, via.connection_ref, 'managing the webhook endpoint');
+    const result = await webhooks.endpoints.sync({ ref, client: new StripeClient(connection, this.options.clientOptions), publicUrl: webhooks.publicUrl, eventTypes });
+    this.options.logger?.info({ ref, event_types: eventTypes.length, ...result }, 'webhook endpoint synced');
+    if (eventTypes.length === 0) await this.webhookSubscriptions.forgetIfEmpty(ref);
+  }
+
+  /**
+   * Syncs every account's endpoint with its subscriptions (what a receiver does on start: it finds
+   * its own endpoints instead of creating second ones). Returns the refs synced.
+   */
+  async syncWebhookEndpoints(): Promise<string[]> {
+    await this.ready();
+    const synced: string[] = [];
+    for (const ref of await this.webhookSubscriptions.refs()) {
+      const members = await this.webhookSubscriptions.members(ref);
+      const via = await this.firstExisting([...members.keys()]);
+      if (!via) continue;
+      await this.syncWebhookEndpoint(ref, await this.webhookSubscriptions.union(ref), via);
+      synced.push(ref);
+    }
+    return synced;
+  }
+
+  private async firstExisting(ids: string[]): Promise<SubscriptionRecord | undefined> {
+    for (const id of ids) {
+      const record = await this.store.getSubscription(id);
+      if (record) return record;
+    }
+    return undefined;
+  }
+
+  private async credentialsFor(subscriptionId: string, connectionRef: string, why: string) {
+    if (!this.options.resolveCredentials) throw new Error(`TriggerService needs resolveCredentials for ${why} (the endpoint is per Stripe account)`);
+    return this.options.resolveCredentials(subscriptionId, connectionRef);
   }
 
   /** Every shard's subscriptions, by id. */
@@ -248,5 +322,5 @@ export class TriggerService {
 }
 
 function pickFilters(options: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).filter(([name]) => !(COMMON_OPTION_NAMES as readonly string[]).includes(name)));
+  return Object.fromEntries(Object.entries(options).filter(([name]) => !RUN_OPTION_NAMES.includes(name)));
 }

@@ -17,6 +17,8 @@ export interface SubscriptionRecord {
   connection_ref: string;
   every_ms: number;
   created_at: string;
+  /** With `delivery: "webhook+poll"`: the account whose webhook endpoint feeds it (webhookRefOf). */
+  webhook_ref?: string;
 }
 
 export type SubscriptionStatus = 'new' | 'active' | 'failing';
@@ -151,7 +153,7 @@ return 0
  * The start of a poll in one round trip: the subscription (gone: 0), the failing backoff (1, retry_at;
  * skipped with force), the poll lock (held elsewhere: 2), then `last_poll_at` and the subscription and
  * state hashes (3, sub, state). KEYS: sub, state, lock. ARGV: token, lock ttl ms, now ms, force (0/1),
- * now ISO.
+ * now ISO (empty: last_poll_at is left alone, for a webhook ingest).
  */
 const BEGIN = new LuaScript(`
 local sub = redis.call('HGETALL', KEYS[1])
@@ -162,7 +164,7 @@ if ARGV[4] ~= '1' and redis.call('HGET', KEYS[2], 'status') == 'failing' then
 end
 if not redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[2], 'NX') then return {2} end
 local state = redis.call('HGETALL', KEYS[2])
-redis.call('HSET', KEYS[2], 'last_poll_at', ARGV[5])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[2], 'last_poll_at', ARGV[5]) end
 return {3, sub, state}
 `);
 
@@ -220,6 +222,7 @@ export class SubscriptionStore implements PollStore {
       connection_ref: record.connection_ref,
       every_ms: String(record.every_ms),
       created_at: record.created_at,
+      ...(record.webhook_ref ? { webhook_ref: record.webhook_ref } : {}),
     };
     await SAVE.run(
       this.redis,
@@ -243,8 +246,9 @@ export class SubscriptionStore implements PollStore {
    * A poll's start, one round trip: reads the subscription and its state, honours the failing
    * backoff (unless `force`), takes the poll lock with `token` and stamps `last_poll_at`.
    */
-  async beginPoll(id: string, token: string, lockTtlMs: number, force: boolean, at: Date): Promise<PollStart> {
-    const reply = (await BEGIN.run(this.redis, 3, this.keys.sub(id), this.keys.state(id), this.keys.lock(id), token, String(lockTtlMs), String(at.getTime()), force ? '1' : '0', at.toISOString())) as [number, ...unknown[]];
+  /** `recordPollAt` false: a webhook ingest, which takes the lock but is not a poll (last_poll_at stays). */
+  async beginPoll(id: string, token: string, lockTtlMs: number, force: boolean, at: Date, recordPollAt = true): Promise<PollStart> {
+    const reply = (await BEGIN.run(this.redis, 3, this.keys.sub(id), this.keys.state(id), this.keys.lock(id), token, String(lockTtlMs), String(at.getTime()), force ? '1' : '0', recordPollAt ? at.toISOString() : '')) as [number, ...unknown[]];
     switch (reply[0]) {
       case 0:
         return { status: 'unsubscribed' };
@@ -388,6 +392,7 @@ function parseSubscription(id: string, h: Record<string, string>): SubscriptionR
     connection_ref: h.connection_ref ?? '',
     every_ms: Number(h.every_ms),
     created_at: h.created_at ?? '',
+    ...(h.webhook_ref ? { webhook_ref: h.webhook_ref } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
  * the inbox; the inbox queues it durably; the worker matches it to subscriptions; the endpoint manager
  * keeps one Stripe endpoint per account and its signing secrets in the sealed store.
  *
- * `ref` names one Stripe account's endpoint: the account's `accountHash` (rate-limiter.ts; 24 hex
+ * `ref` names one Stripe account's endpoint: `webhookRefOf(credentials)` (webhook-index.ts; 24 hex
  * characters, never the key). The endpoint's URL is `<public base URL>/<ref>`.
  */
 
@@ -57,4 +57,8 @@ export interface WebhookJobData {
   ref: string;
   event: StripeWebhookEvent;
   received_at: string;
+  /** Set by the worker on a retry: the subscriptions still to offer the event to (a poll held their lock). */
+  remaining?: string[];
+  /** How many times the worker has waited for a poll lock (it gives up to the poll after a few). */
+  lock_waits?: number;
 }

@@ -6,7 +6,7 @@
 import type { Job, Worker } from 'bullmq';
 import type { StripeClientOptions } from '../client/client';
 import { silentLogger, type Logger } from '../client/logger';
-import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys } from './keys';
+import { DEFAULT_PREFIX, EVENT_QUEUE, POLL_QUEUE, TriggerKeys, WEBHOOK_QUEUE } from './keys';
 import { PollRunner, maskedError, type BackoffOptions, type CredentialResolver, type PollOutcome } from './runner';
 import { TriggerService } from './service';
 import { DeliveryOrder } from './delivery';
@@ -14,6 +14,8 @@ import type { TriggerEvent } from './sink';
 import { bullmq } from './queue-libs';
 import { openRedis, type RedisConnectionSpec } from './redis';
 import { perShardConcurrency, servedShards } from './shards';
+import { WebhookSubscriptions } from './webhook-index';
+import type { WebhookJobData } from './webhook-types';
 
 /** About one delivery of an event. */
 export interface EventDelivery {
@@ -99,6 +101,13 @@ export interface TriggerWorkerOptions {
    * runs again. Default 30 000 ms (BullMQ's).
    */
   jobLockMs?: number;
+  /**
+   * Take received webhooks (the receiver's queue, WEBHOOK_QUEUE) and fire the `delivery:
+   * "webhook+poll"` subscriptions they concern. Default true; any number of workers share the queue.
+   */
+  webhooks?: boolean;
+  /** Received webhooks this worker handles at once. Default 20. */
+  webhookConcurrency?: number;
 }
 
 export interface TriggerWorker {
@@ -162,6 +171,15 @@ interface PollJobData {
 /** How long an event behind its subscription's in-flight one sleeps before looking again, per place in line. */
 const BEHIND_WAIT_MS = 500;
 const BEHIND_WAIT_MAX_MS = 60_000;
+
+/**
+ * A webhook whose subscription a poll has locked waits 50 ms, doubling to 1.6 s, at most 12 times
+ * (about 12 s): a poll holds the lock for milliseconds unless it walks a backlog, and then it emits
+ * the object itself. After that the poll is left to it (it is the backstop).
+ */
+const WEBHOOK_LOCK_WAIT_MS = 50;
+const WEBHOOK_LOCK_WAIT_MAX_MS = 1_600;
+const WEBHOOK_LOCK_WAITS = 12;
 
 export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorker {
   const { DelayedError, Worker } = bullmq();
@@ -310,8 +328,41 @@ export function createTriggerWorker(options: TriggerWorkerOptions): TriggerWorke
     }
   }
 
+  const webhookWorkers: Worker[] = [];
+  if (options.webhooks !== false) {
+    const index = new WebhookSubscriptions(redis, keys);
+    const ingest = running.track(async (job: Job<WebhookJobData>, token?: string) => {
+      const { ref, event } = job.data;
+      const ids = job.data.remaining ?? (await index.interestedIn(ref, event.type));
+      const outcomes = await Promise.all(ids.map(async (id) => ({ id, outcome: await runner.ingest(id, event, sink) })));
+      let emitted = 0;
+      const locked: string[] = [];
+      for (const { id, outcome } of outcomes) {
+        if (outcome.status === 'ingested') emitted += outcome.emitted;
+        else if (outcome.status === 'locked') locked.push(id);
+        else await redis.hdel(keys.webhookSubs(ref), id); // unsubscribed: a stale index entry
+      }
+      const waits = job.data.lock_waits ?? 0;
+      if (locked.length > 0 && waits < WEBHOOK_LOCK_WAITS) {
+        await job.updateData({ ...job.data, remaining: locked, lock_waits: waits + 1 });
+        await job.moveToDelayed(Date.now() + Math.min(WEBHOOK_LOCK_WAIT_MAX_MS, WEBHOOK_LOCK_WAIT_MS * 2 ** waits), token);
+        throw new DelayedError();
+      }
+      if (locked.length > 0) logger.info({ event_id: event.id, subscriptions: locked }, 'webhook left to the poll: its lock stayed held');
+      return { subscriptions: ids.length, emitted, left_to_poll: locked.length };
+    });
+    const webhookWorker = new Worker(WEBHOOK_QUEUE, ingest, {
+      connection: redis,
+      prefix: keys.prefix,
+      concurrency: Math.max(1, options.webhookConcurrency ?? 20),
+      autorun: false,
+    });
+    webhookWorker.on('error', (error) => logger.warn({ error: error.message }, 'webhook worker error'));
+    webhookWorkers.push(webhookWorker);
+  }
+
   let closing: Promise<void> | undefined;
-  const workers = [...pollWorkers, ...eventWorkers];
+  const workers = [...pollWorkers, ...eventWorkers, ...webhookWorkers];
   const ready = service.ready().then(() => {
     if (closing) return;
     for (const w of workers) w.run().catch((error: Error) => logger.warn({ error: error.message }, 'worker stopped'));

@@ -12,7 +12,7 @@ import { createLogger } from '../../client/logger';
 import { zodProblems } from '../../client/validation';
 import { getTrigger, hasTrigger, listTriggers } from '../../triggers/catalogue';
 import { ENCRYPTION_KEY_ENV, EncryptedCredentialStore, deleteUnusedCredentials, EncryptionKeyError, parseEncryptionKey } from '../../triggers/credentials';
-import { COMMON_OPTION_NAMES } from '../../triggers/defaults';
+import { RUN_OPTION_NAMES } from '../../triggers/defaults';
 import { DEFAULT_PREFIX, TriggerKeys } from '../../triggers/keys';
 import { RedisEnvError, openRedis, redisSpecFromEnv, type RedisClient } from '../../triggers/redis';
 import { TriggerService, type SubscriptionInfo, type TriggerServiceOptions } from '../../triggers/service';
@@ -27,7 +27,7 @@ import { connectionFromEnv, inputError } from './input';
 import { Progress, paint, printResult, table, type Terminal } from './terminal';
 
 /** Options every trigger has (each with its own flag), as opposed to a trigger's filters. */
-const COMMON_OPTIONS: ReadonlySet<string> = new Set(COMMON_OPTION_NAMES);
+const COMMON_OPTIONS: ReadonlySet<string> = new Set(RUN_OPTION_NAMES);
 
 function integer(value: string | undefined, field: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
