@@ -139,7 +139,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'subscribe',
-    synopsis: 'subscribe <trigger> --id <id> [--every 10m] [--filter k=v]... [--backfill N] [--lookback S]',
+    synopsis: 'subscribe <trigger> --id <id> [--every 10m] [--filter k=v]... [--backfill N] [--lookback S] [--delivery webhook+poll]',
     summary: 'create or update a subscription (key from env)',
     positionals: { names: ['trigger'], min: 1, max: 1 },
     options: {
@@ -149,6 +149,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       backfill: { type: 'string', value: 'N', description: 'the first poll emits the N newest objects (0-100, default 0)' },
       lookback: { type: 'string', value: 'S', description: 'seconds of look-back for late and same-second objects (default 60)' },
       'max-pages': { type: 'string', value: 'N', description: 'pages of 100 one poll walks at most (default 50)' },
+      delivery: { type: 'string', value: 'MODE', description: 'poll (default) or webhook+poll: instant through Stripe webhooks (`stripe-connector webhooks`), the poll as backstop' },
     },
     notes: `\`subscribe <trigger> --help\` lists the trigger's filters.\n${TRIGGER_ENV}`,
     section: 'Triggers',

@@ -191,11 +191,11 @@ export async function describeTrigger(key: string): Promise<string> {
     '',
     ...wrap(entry.description, 100),
     '',
-    `Usage: stripe-connector subscribe ${entry.key} --id <id> [--every 10m]${filters.length ? ' [--filter k=v]...' : ''} [--backfill N] [--lookback S] [--max-pages N]`,
+    `Usage: stripe-connector subscribe ${entry.key} --id <id> [--every 10m]${filters.length ? ' [--filter k=v]...' : ''} [--backfill N] [--lookback S] [--max-pages N]${entry.instant_events ? ' [--delivery webhook+poll]' : ''}`,
     '',
     filters.length ? `Filters (--filter k=v):\n${renderFields(filters)}` : 'Filters: none',
     '',
-    `Options every trigger has (--every, --backfill, --lookback, --max-pages):\n${renderFields(common)}`,
+    `Options every trigger has (--every, --backfill, --lookback, --max-pages${entry.instant_events ? ', and here --delivery' : ''}):\n${renderFields(common)}`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -223,6 +223,7 @@ export const subscribeCommand: CommandHandler = async ({ values, positionals }, 
   if (lookback !== undefined) options.lookback_seconds = lookback;
   const maxPages = integer(values['max-pages'] as string | undefined, 'max-pages', 1, 1000);
   if (maxPages !== undefined) options.max_pages = maxPages;
+  if (values.delivery !== undefined) options.delivery = values.delivery;
   const parsed = getTrigger(trigger).options.safeParse(options);
   if (!parsed.success) throw new StripeInputValidationError('Invalid trigger options', zodProblems(parsed.error));
   const config = connectionFromEnv('the Stripe key the subscription polls with');
@@ -231,7 +232,8 @@ export const subscribeCommand: CommandHandler = async ({ values, positionals }, 
   return withRedis(async (redis, keys) => {
     const creds = credentialStore(redis, keys);
     const ref = await creds.save(config);
-    const service = serviceFor(redis, keys);
+    // The resolver names the account of a webhook+poll subscription (its endpoint is per account).
+    const service = serviceFor(redis, keys, { resolveCredentials: creds.resolver() });
     try {
       const previousRef = (await service.status(id))?.connection_ref;
       const record = await service.subscribe({ id, trigger, options, connection_ref: ref });
