@@ -99,7 +99,10 @@ export interface WebhookFaults {
   seed?: number;
   /** Share of deliveries never sent, not even retried: the event is lost for webhooks (0..1). */
   dropRate?: number;
-  /** Share of deliveries sent a second time: a separate delivery, with its own signature and retries (0..1). */
+  /**
+   * Share of deliveries sent a second time: a separate delivery, with its own signature, delay and
+   * retries (0..1). A dropped delivery is not duplicated, so the share of all is (1 - dropRate) * this.
+   */
   duplicateRate?: number;
   /** Share of deliveries signed with a wrong secret (0..1). */
   badSignatureRate?: number;
@@ -107,7 +110,8 @@ export interface WebhookFaults {
   delayMs?: number | { min: number; max: number };
   /**
    * Deliveries are held until `window` of them have gathered, then released in a shuffled order; a
-   * partial window is released `maxHoldMs` (default 250) after its first delivery arrived.
+   * partial window is released `maxHoldMs` (default 250) after its first delivery arrived. Applies
+   * to first attempts (after `delayMs`); retries are not held again.
    */
   reorder?: { window: number; maxHoldMs?: number };
 }

@@ -172,6 +172,26 @@ describe('signed delivery', () => {
     expect(emulator.webhooks.stats(charges.id)).toMatchObject({ attempts: 1, delivered: 1, failed: 0 });
   });
 
+  it("signs with the machine's time even when the emulator clock is set, unless told to follow that clock", async () => {
+    await createEndpoint();
+    emulator.clock.set(1_600_000_000);
+    await createCustomers(1);
+    await emulator.webhooks.idle();
+    expect(eventOf(receiver.received[0]!).created).toBe(1_600_000_000);
+    expect(Math.abs(parseSignature(receiver.received[0]!.headers['stripe-signature']).t - Date.now() / 1000)).toBeLessThan(300);
+
+    const aged = await startEmulator({ webhooks: { signatureClock: 'emulator' } });
+    try {
+      await rawCall(aged.url, 'POST', '/v1/webhook_endpoints', { params: { url: receiver.url, enabled_events: ['*'] } });
+      aged.clock.set(1_600_000_000);
+      await rawCall(aged.url, 'POST', '/v1/customers', {});
+      await aged.webhooks.idle();
+      expect(parseSignature(receiver.received[1]!.headers['stripe-signature']).t).toBe(1_600_000_000);
+    } finally {
+      await aged.close();
+    }
+  });
+
   it('answers the API request while the delivery is still in flight', async () => {
     await createEndpoint();
     receiver.hold = true;
