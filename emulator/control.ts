@@ -1,8 +1,16 @@
 /**
  * The control API under /_emulator/ (no auth, JSON in and out): the same controls as the
  * in-process Emulator object, for users running the emulator in another process.
+ *
+ * Webhooks (the same shapes as emulator.webhooks):
+ *   POST   /_emulator/webhooks/faults            WebhookFaults            set the delivery fault switches
+ *   DELETE /_emulator/webhooks/faults                                     clear them
+ *   GET    /_emulator/webhooks/stats[?endpoint=we_..]                     stats by endpoint (or one)
+ *   GET    /_emulator/webhooks/deliveries                                 every delivery, oldest first
+ *   POST   /_emulator/webhooks/idle              {timeoutMs?}             answers once no delivery is busy (504 after the timeout)
+ *   POST   /_emulator/webhooks/endpoints/:id/roll_secret  {expiresIn?}    -> {secret}
  */
-import type { Emulator, Fault } from './types';
+import type { Emulator, Fault, WebhookFaults } from './types';
 
 export interface ControlResponse {
   status: number;
@@ -15,7 +23,7 @@ class ControlError extends Error {
   }
 }
 
-export function handleControl(emulator: Emulator, method: string, path: string, query: URLSearchParams, rawBody: string): ControlResponse {
+export async function handleControl(emulator: Emulator, method: string, path: string, query: URLSearchParams, rawBody: string): Promise<ControlResponse> {
   try {
     const route = `${method} ${path.replace(/\/+$/, '')}`;
     const body = () => parseJson(rawBody);
@@ -62,6 +70,34 @@ export function handleControl(emulator: Emulator, method: string, path: string, 
       case 'DELETE /_emulator/requests':
         emulator.clearRequests();
         return ok();
+      case 'POST /_emulator/webhooks/faults':
+        emulator.webhooks.setFaults(body() as WebhookFaults);
+        return ok();
+      case 'DELETE /_emulator/webhooks/faults':
+        emulator.webhooks.clearFaults();
+        return ok();
+      case 'GET /_emulator/webhooks/stats': {
+        const endpoint = query.get('endpoint');
+        return { status: 200, body: endpoint ? emulator.webhooks.stats(endpoint) : emulator.webhooks.stats() };
+      }
+      case 'GET /_emulator/webhooks/deliveries':
+        return { status: 200, body: emulator.webhooks.deliveries() };
+      case 'POST /_emulator/webhooks/idle': {
+        const timeoutMs = body().timeoutMs;
+        if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) throw new ControlError(400, 'expected {timeoutMs?: n > 0}');
+        try {
+          await emulator.webhooks.idle(timeoutMs);
+        } catch (err) {
+          throw new ControlError(504, (err as Error).message);
+        }
+        return ok();
+      }
+    }
+    const roll = /^POST \/_emulator\/webhooks\/endpoints\/([A-Za-z0-9_]+)\/roll_secret$/.exec(route);
+    if (roll) {
+      const expiresIn = body().expiresIn;
+      if (expiresIn !== undefined && !(typeof expiresIn === 'number' && expiresIn >= 0)) throw new ControlError(400, 'expected {expiresIn?: seconds >= 0}');
+      return { status: 200, body: emulator.webhooks.rollSecret(roll[1]!, { expiresIn }) };
     }
     const objects = /^GET \/_emulator\/objects\/([A-Za-z_.]+)$/.exec(route);
     if (objects) return { status: 200, body: emulator.objects(objects[1]!, query.get('account') ?? undefined) };

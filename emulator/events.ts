@@ -3,7 +3,7 @@
  * partition, so `GET /v1/events` and the polling triggers built on it see what Stripe would show.
  * The generic create/update/delete record `<type>.created|updated|deleted`; resource rules record
  * their own transitions (`payment_intent.succeeded`, `invoice.paid`, `charge.refunded` ...) with
- * `emitEvent`.
+ * `emitEvent`. Each recorded event is handed to the webhook deliveries (webhooks.ts).
  */
 import { DEFAULT_STRIPE_VERSION } from './version';
 import type { RequestContext, ResourceDefinition } from './resource';
@@ -33,7 +33,7 @@ export function emitEvent(
     request: { id: ctx.requestId, idempotency_key: ctx.idempotencyKey ?? null },
     type,
   };
-  ctx.store.insert('event', event, ctx.now);
+  ctx.eventRecorded?.(ctx.store.insert('event', event, ctx.now));
   return event;
 }
 

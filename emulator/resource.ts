@@ -25,6 +25,8 @@ export interface RequestContext {
   readonly registry: Registry;
   /** How lists order same-second objects and whether `created` filters apply (emulator switches). */
   readonly listSettings: ListSettings;
+  /** Told of every event recorded in this partition (webhook deliveries start here). */
+  readonly eventRecorded?: (record: StoredRecord) => void;
 }
 
 export interface ListSettings {
@@ -46,7 +48,12 @@ export interface ResourceDefinition {
   basePath?: string;
 
   /** POST basePath. Builds and stores the object (via ctx.store.insert), returns the record. */
-  create?: { params: ParamSpecs; handle(ctx: RequestContext, params: Params): StoredRecord };
+  create?: {
+    params: ParamSpecs;
+    handle(ctx: RequestContext, params: Params): StoredRecord;
+    /** Fields only the create response shows (a webhook endpoint's secret); never stored in the object. */
+    revealed?(record: StoredRecord): Record<string, unknown>;
+  };
   /** GET basePath/:id. A deleted object is a 404 resource_missing, unless `keepsDeletedStub`. */
   retrieve?: { params?: ParamSpecs };
   /** A retrieve of a deleted object answers its deleted stub: Stripe does that for customers only. */

@@ -137,7 +137,8 @@ function createRoute(def: ResourceDefinition, segments: string[]): Route {
       const tree = expandTree(ctx, def, params);
       const record = def.create!.handle(ctx, params);
       recordEvent(ctx, def, 'created', record.object);
-      return ok(expandObject(ctx, def, record.object, tree));
+      const body = expandObject(ctx, def, record.object, tree);
+      return ok(def.create!.revealed ? { ...body, ...def.create!.revealed(record) } : body);
     },
   };
 }

@@ -9,6 +9,7 @@
  *   latency (global + fault) — an idempotency key stays "in flight" meanwhile, so a concurrent
  *     request with the same key gets 409
  *   execute, store the idempotent result, answer (or, with a drop-after fault, destroy the socket)
+ *   events recorded meanwhile -> webhook deliveries (webhooks.ts), which start after the answer
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -26,6 +27,7 @@ import { RESOURCES } from './resources';
 import { buildRoutes, findRoute, type ListSettings, type Route } from './routes';
 import { Store } from './store';
 import type { Emulator, EmulatorOptions, Fault, RecordedRequest, SameSecondOrder } from './types';
+import { WebhookDispatcher } from './webhooks';
 
 import { DEFAULT_STRIPE_VERSION } from './version';
 
@@ -54,6 +56,8 @@ export class EmulatorCore {
   private readonly keys: KeyRing;
   private readonly registry = createRegistry(RESOURCES);
   private readonly routes: Route[] = buildRoutes(this.registry);
+  /** Sends recorded events to the webhook endpoints; the Emulator's `webhooks` controls drive it. */
+  readonly webhooks: WebhookDispatcher;
   private latencyMs = 0;
   private sameSecondOrder: SameSecondOrder;
   private readonly rate = new Map<string, { second: number; count: number }>();
@@ -67,6 +71,7 @@ export class EmulatorCore {
   constructor(private readonly options: EmulatorOptions = {}) {
     this.keys = new KeyRing(options.apiKeys, options.readOnlyKeys);
     this.sameSecondOrder = options.sameSecondOrder ?? 'newest_first';
+    this.webhooks = new WebhookDispatcher(this.store, this.clock, options.webhooks);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -104,6 +109,7 @@ export class EmulatorCore {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.webhooks.close();
     const done = new Promise<void>((resolve) => this.server!.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     this.server.closeAllConnections();
@@ -116,6 +122,7 @@ export class EmulatorCore {
     this.store.clear();
     this.idempotency.clear();
     this.faults.clear();
+    this.webhooks.reset();
     this.requests.length = 0;
     this.keys.clearRevoked();
     this.clock.useRealTime();
@@ -128,8 +135,10 @@ export class EmulatorCore {
     this.faults.inject(fault);
   }
 
+  /** Request faults and webhook delivery faults alike. */
   clearFaults(): void {
     this.faults.clear();
+    this.webhooks.clearFaults();
   }
 
   setLatency(ms: number): void {
@@ -168,7 +177,7 @@ export class EmulatorCore {
     if (rawBody === undefined) return; // aborted by the client
 
     if (isControlPath(path)) {
-      const answer = handleControl(this.asEmulator(), method, path, url.searchParams, rawBody);
+      const answer = await handleControl(this.asEmulator(), method, path, url.searchParams, rawBody);
       res.writeHead(answer.status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(answer.body));
       return;
@@ -322,6 +331,7 @@ export class EmulatorCore {
       idempotencyKey: record.headers['idempotency-key'],
       registry: this.registry,
       listSettings: settings,
+      eventRecorded: (event) => this.webhooks.eventRecorded(partitionKey, event),
     };
     try {
       const result = route.run(ctx, params, pathId, settings, path);

@@ -84,6 +84,11 @@ export class Store {
     return partition;
   }
 
+  /** Every partition, by key ('acct_x', or 'acct_x:live' for live mode). */
+  entries(): IterableIterator<[string, Partition]> {
+    return this.partitions.entries();
+  }
+
   clear(): void {
     this.partitions.clear();
   }

@@ -2,8 +2,9 @@
  * GET /v1/events and /v1/events/:id. Events are recorded by emulator/events.ts; Stripe keeps them
  * 30 days, which the emulator does not enforce. `type` takes one type or a `*` wildcard
  * (`charge.*`, `customer.subscription.*`); `types[]` up to 20 exact types; not both (Stripe's 400).
- * `created` is the generic range. No webhooks are delivered, so `delivery_success` matches nothing
- * but is accepted as Stripe does.
+ * `created` is the generic range. `delivery_success=false`: events some webhook endpoint has not yet
+ * acknowledged with a 2xx (pending, failed or dropped: `pending_webhooks` > 0); `true`: the others
+ * (events no endpoint wanted included). Deliveries are emulator/webhooks.ts.
  */
 import { paramError } from '../errors';
 import { p, type Params } from '../params';
@@ -21,8 +22,7 @@ function matchesFilters(event: Record<string, any>, params: Params): boolean {
   return (
     (params.type == null || typeMatches(params.type, event.type)) &&
     (params.types == null || (params.types as string[]).includes(event.type)) &&
-    // No event has webhook deliveries in the emulator: none succeeded, none failed.
-    params.delivery_success == null
+    (params.delivery_success == null || params.delivery_success === (event.pending_webhooks === 0))
   );
 }
 

@@ -10,6 +10,7 @@ import { resources as invoicing } from './groups/invoicing';
 import { resources as money } from './groups/money';
 import { resources as payments } from './groups/payments';
 import { resources as subscriptions } from './groups/subscriptions';
+import { webhookEndpoints } from './webhook_endpoints';
 
 export const RESOURCES: ResourceDefinition[] = [
   customers,
@@ -17,6 +18,7 @@ export const RESOURCES: ResourceDefinition[] = [
   cards,
   balance,
   events,
+  webhookEndpoints,
   ...payments,
   ...invoicing,
   ...catalog,
